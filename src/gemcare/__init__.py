@@ -1,0 +1,1 @@
+"""Gemcare: administration of jewelry protection plans and jewelry insurance."""

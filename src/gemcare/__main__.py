@@ -1,0 +1,3 @@
+from gemcare.cli import main
+
+main()
