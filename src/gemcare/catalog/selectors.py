@@ -1,0 +1,143 @@
+"""Reading products: a version's definition, and the frozen terms the rules take.
+
+Published versions never change, so their terms are built once per process and kept.
+"""
+
+from decimal import Decimal
+
+from gemcare.catalog.models import (
+    PUBLISHED,
+    InsuranceRatingVersion,
+    PlanProductVersion,
+)
+from gemcare.common.errors import InvalidInput, NotFound, translate_rule_errors
+from gemcare.rules.insurance import InsuranceRating, insurance_rating_from_definition
+from gemcare.rules.products import PlanTerms, plan_terms_from_definition
+
+_plan_terms: dict[int, PlanTerms] = {}
+_ratings: dict[int, InsuranceRating] = {}
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _factor(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def plan_version_definition(version: PlanProductVersion) -> dict:
+    return {
+        "name": version.name,
+        "item_kinds": list(version.item_kinds),
+        "term_years": version.term_years,
+        "proration_years": version.proration_years,
+        "causes": list(version.causes),
+        "transfer": version.transfer,
+        "aggregate_limit": version.aggregate_limit or None,
+        "sold_with_item": version.sold_with_item,
+        "return_to_jeweler_days": version.return_to_jeweler_days,
+        "free_look_days": version.free_look_days,
+        "requires_maintenance": version.requires_maintenance,
+        "replacement": version.replacement,
+        "services": [
+            {
+                "item_kind": row.item_kind,
+                "service": row.service,
+                "requires_water_resistant": row.requires_water_resistant,
+                "max_sizes": row.max_sizes,
+            }
+            for row in version.covered_services.all()
+        ],
+        "price_bands": [
+            {"low": _money(b.low), "high": _money(b.high), "price": _money(b.price)}
+            for b in version.bands.all()
+        ],
+        "state_variations": [
+            {
+                "state": row.state,
+                "free_look_days": row.free_look_days,
+                "free_look_requires_no_claim": row.free_look_requires_no_claim,
+                "deduct_services": row.deduct_services,
+                "unearned_factor": _factor(row.unearned_factor),
+                "applies_to": row.applies_to,
+            }
+            for row in version.state_variations.all()
+        ],
+        "state_notices": {row.state: row.text for row in version.state_notices.all()},
+    }
+
+
+def plan_terms_of(version: PlanProductVersion) -> PlanTerms:
+    """The rules' view of a version; drafts are checked afresh each time."""
+    cached = _plan_terms.get(version.pk)
+    if cached is not None:
+        return cached
+    with translate_rule_errors():
+        terms = plan_terms_from_definition(
+            version.product.code, version.number or 0, plan_version_definition(version)
+        )
+    if version.status == PUBLISHED:
+        _plan_terms[version.pk] = terms
+    return terms
+
+
+def plan_terms_by_version_id(version_id: int) -> PlanTerms:
+    cached = _plan_terms.get(version_id)
+    if cached is not None:
+        return cached
+    return plan_terms_of(PlanProductVersion.objects.select_related("product").get(pk=version_id))
+
+
+def plan_version_current(*, code: object) -> PlanProductVersion:
+    """The latest published version of a plan product: what is sold today."""
+    if not isinstance(code, str) or not code:
+        raise InvalidInput("product", code, "is not a product code")
+    version = (
+        PlanProductVersion.objects.select_related("product")
+        .filter(product__code=code, status=PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise InvalidInput("product", code, "is not a published plan product", code="unknown_product")
+    return version
+
+
+def insurance_rating_definition(version: InsuranceRatingVersion) -> dict:
+    return {
+        "name": version.product.name,
+        "default_rate": _factor(version.default_rate),
+        "state_rates": {row.state: _factor(row.rate) for row in version.state_rates.all()},
+        "deductible_factors": {
+            _money(row.deductible): _factor(row.factor) for row in version.deductible_factors.all()
+        },
+        "minimum_premium": _money(version.minimum_premium),
+        "installment_fee": _money(version.installment_fee),
+        "installment_counts": list(version.installment_counts),
+    }
+
+
+def insurance_rating_of(version: InsuranceRatingVersion) -> InsuranceRating:
+    cached = _ratings.get(version.pk)
+    if cached is not None:
+        return cached
+    with translate_rule_errors():
+        rating = insurance_rating_from_definition(
+            version.product.code, version.number or 0, insurance_rating_definition(version)
+        )
+    if version.status == PUBLISHED:
+        _ratings[version.pk] = rating
+    return rating
+
+
+def insurance_rating_current(*, code: str = "personal-jewelry") -> InsuranceRatingVersion:
+    version = (
+        InsuranceRatingVersion.objects.select_related("product")
+        .filter(product__code=code, status=PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise NotFound("insurance_product", code)
+    return version

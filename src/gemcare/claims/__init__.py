@@ -1,0 +1,1 @@
+"""Claims on plans: filing, adjudication through the rules, review, fulfilment, reimbursement."""

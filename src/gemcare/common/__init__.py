@@ -1,0 +1,1 @@
+"""What every Gemcare app shares: errors and codes, the audit log, money and encrypted fields."""

@@ -1,0 +1,1 @@
+"""Plan contracts: sales, holders and their history, transfers, cancellations and refunds."""

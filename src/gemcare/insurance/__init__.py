@@ -1,0 +1,1 @@
+"""Personal jewelry insurance: policies, named insureds, scheduled items, losses, renewals."""

@@ -1,0 +1,2 @@
+"""The organisations and people who use Gemcare: the provider's staff, retailers with their
+stores and staff, and repair centers."""

@@ -1,0 +1,1 @@
+"""The scenario runner (RULEBOOK §8): plays scenario files through the services."""
