@@ -1,0 +1,51 @@
+# Gemcare: `make run` serves the demo, `make test` runs every test. Nothing else is needed
+# on the machine but python3 (3.12 or newer: Django 6 needs it) and make.
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+
+# The first Python that is 3.12 or newer: on PATH, or installed by pyenv.
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 \
+	$$HOME/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
+	>/dev/null 2>&1 && { echo $$p; break; }; done)
+
+.PHONY: install run test lint format scenarios bench clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Gemcare needs Python 3.12 or newer (Django 6)." \
+		"Install one, or point at it: make run PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/gemcare migrate --noinput
+	$(BIN)/gemcare load-presets
+	$(BIN)/gemcare load-demo
+	$(BIN)/gemcare runserver $(HOST)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+scenarios: install
+	$(BIN)/gemcare scenarios run scenarios/
+
+bench: install
+	$(BIN)/python bench/rules.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,122 @@
+"""Claims on plans.
+
+A claim's lines and every decision on it are kept: the engine's first decision and each
+adjuster's confirmation or change are `ClaimDecision` rows. The claim carries the decision in
+force, so lists and reports need no joins.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from gemcare.common.fields import ZERO, MoneyField
+from gemcare.contracts.models import Contract
+from gemcare.partners.models import RepairCenter
+
+AWAITING_REVIEW = "awaiting_review"
+APPROVED = "approved"
+DENIED = "denied"
+RETURNED_TO_JEWELER = "returned_to_jeweler"
+FULFILLED = "fulfilled"
+STATUSES = [
+    (AWAITING_REVIEW, "Awaiting review"),
+    (APPROVED, "Approved, work may start"),
+    (DENIED, "Denied"),
+    (RETURNED_TO_JEWELER, "Returned to jeweler"),
+    (FULFILLED, "Fulfilled"),
+]
+TRANSITIONS = {
+    AWAITING_REVIEW: {APPROVED, DENIED},
+    APPROVED: {FULFILLED},
+    DENIED: set(),
+    RETURNED_TO_JEWELER: set(),
+    FULFILLED: set(),
+}
+
+IN_STORE = "in_store"
+REPAIR_CENTER = "repair_center"
+ROUTES = [(IN_STORE, "Repair in store"), (REPAIR_CENTER, "Shipped to a repair center")]
+
+
+class Claim(models.Model):
+    JEWELER = "jeweler"
+    CUSTOMER = "customer"
+
+    number = models.CharField(max_length=16, unique=True)
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="claims")
+    filed_on = models.DateField(db_index=True)
+    incident_on = models.DateField()
+    cause = models.CharField(max_length=32)
+    repairable = models.BooleanField(default=True)
+    maintenance_done = models.BooleanField(default=True)
+    channel = models.CharField(
+        max_length=16, choices=[(JEWELER, "Jeweler"), (CUSTOMER, "Customer")], default=JEWELER
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=24, choices=STATUSES, db_index=True)
+    # The decision in force (its history is in ClaimDecision).
+    decision = models.CharField(max_length=24)
+    reason_code = models.CharField(max_length=40, blank=True)
+    approved = MoneyField(default=ZERO)
+    holder_share = MoneyField(default=ZERO)
+    remaining_limit = MoneyField(null=True, blank=True)
+    fulfilment = models.CharField(max_length=16, blank=True)
+    needs_review = models.BooleanField(default=False)
+    route = models.CharField(max_length=16, choices=ROUTES, blank=True)
+    repair_center = models.ForeignKey(
+        RepairCenter, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ClaimLine(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    service = models.CharField(max_length=40)
+    estimated_cost = MoneyField()
+    sizes = models.PositiveSmallIntegerField(null=True, blank=True)
+    result = models.CharField(max_length=16)
+    approved = MoneyField()
+    reason_code = models.CharField(max_length=40)
+    reason_words = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["claim", "position"]
+
+
+class ClaimDecision(models.Model):
+    ENGINE = "engine"
+    ADJUSTER = "adjuster"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="decisions")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=16, choices=[(ENGINE, "Rules"), (ADJUSTER, "Adjuster")])
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(max_length=24)
+    reason_code = models.CharField(max_length=40, blank=True)
+    approved = MoneyField()
+    holder_share = MoneyField()
+    remaining_limit = MoneyField(null=True, blank=True)
+    fulfilment = models.CharField(max_length=16, blank=True)
+    needs_review = models.BooleanField(default=False)
+    status = models.CharField(max_length=24)
+    explanation = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+
+class Reimbursement(models.Model):
+    """What the jeweler is paid for the work: the actual cost, at most the approved amount."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="reimbursement")
+    actual_cost = MoneyField()
+    amount = MoneyField()
+    completed_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)

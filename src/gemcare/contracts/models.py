@@ -1,0 +1,146 @@
+"""Contracts: one item, one plan, sold under a product version that never changes for it.
+
+Status changes, holder changes and money movements are rows (`ContractEvent`,
+`HolderPeriod`, `Cancellation`, `RefundPayment`); the contract's `status` and `holder` are the
+current values, kept in step by the services in the same transaction.
+"""
+
+from django.db import models
+
+from gemcare.catalog.models import PlanProductVersion
+from gemcare.common.fields import ZERO, EncryptedTextField, MoneyField
+from gemcare.partners.models import STATE_CHOICES, Retailer, Store
+
+ACTIVE = "active"
+VOIDED = "voided"
+CANCELLED = "cancelled"
+EXPIRED = "expired"
+EXHAUSTED = "exhausted"
+REPLACED = "replaced"
+STATUSES = [(s, s.capitalize()) for s in (ACTIVE, VOIDED, CANCELLED, EXPIRED, EXHAUSTED, REPLACED)]
+
+# The transition table: a status change not listed here is refused with a code.
+TRANSITIONS = {
+    ACTIVE: {VOIDED, CANCELLED, EXPIRED, EXHAUSTED, REPLACED},
+    EXHAUSTED: {REPLACED, CANCELLED},
+    EXPIRED: set(),
+    VOIDED: set(),
+    CANCELLED: set(),
+    REPLACED: set(),
+}
+
+
+class Holder(models.Model):
+    """A customer who holds plans. Sensitive fields are encrypted at rest (docs/decisions)."""
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=2, choices=STATE_CHOICES)
+    date_of_birth = EncryptedTextField(blank=True)
+    ssn = EncryptedTextField(blank=True, verbose_name="SSN")
+    government_id = EncryptedTextField(blank=True)
+    bank_account = EncryptedTextField(blank=True)
+    marketing_opt_out = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contract(models.Model):
+    number = models.CharField(max_length=16, unique=True)
+    product_version = models.ForeignKey(
+        PlanProductVersion, on_delete=models.PROTECT, related_name="contracts"
+    )
+    retailer = models.ForeignKey(Retailer, on_delete=models.PROTECT, related_name="contracts")
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="contracts")
+    receipt_number = models.CharField(max_length=64)
+    item_kind = models.CharField(max_length=16)
+    item_description = models.CharField(max_length=300, blank=True)
+    item_price = MoneyField()
+    item_serial = models.CharField(max_length=64, blank=True, verbose_name="serial / SKU")
+    item_water_resistant = models.BooleanField(default=False)
+    item_sold_on = models.DateField()
+    item_is_gift = models.BooleanField(default=False)
+    holder = models.ForeignKey(Holder, on_delete=models.PROTECT, related_name="contracts")
+    state_at_sale = models.CharField(max_length=2, choices=STATE_CHOICES)
+    plan_price = MoneyField()
+    commission = MoneyField()
+    purchased_on = models.DateField(db_index=True)
+    status = models.CharField(max_length=16, choices=STATUSES, default=ACTIVE, db_index=True)
+    approved_total = MoneyField(
+        default=ZERO, help_text="Everything approved on this contract's claims so far."
+    )
+    sold_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["retailer", "purchased_on"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class HolderPeriod(models.Model):
+    SALE = "sale"
+    TRANSFER = "transfer"
+    GIFT_RECIPIENT = "gift_recipient"
+    REASONS = [(SALE, "Sale"), (TRANSFER, "Transfer"), (GIFT_RECIPIENT, "Gift recipient")]
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="holders")
+    holder = models.ForeignKey(Holder, on_delete=models.PROTECT, related_name="+")
+    since = models.DateField()
+    until = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=16, choices=REASONS)
+
+    class Meta:
+        ordering = ["since", "id"]
+
+
+class ContractEvent(models.Model):
+    """Append-only history of a contract: its sale and every status change."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    on = models.DateField()
+    kind = models.CharField(max_length=24)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Cancellation(models.Model):
+    HOLDER = "holder"
+    PROVIDER = "provider"
+
+    contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="cancellation")
+    cancel_on = models.DateField()
+    by = models.CharField(max_length=16, choices=[(HOLDER, "Holder"), (PROVIDER, "Provider")])
+    reason = models.CharField(max_length=32, blank=True)
+    notice_on = models.DateField(null=True, blank=True)
+    unearned = MoneyField()
+    services_deducted = MoneyField()
+    unearned_factor = models.DecimalField(max_digits=5, decimal_places=4)
+    refund = MoneyField()
+    due_on = models.DateField()
+    explanation = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Cancellation of {self.contract}"
+
+
+class RefundPayment(models.Model):
+    cancellation = models.ForeignKey(
+        Cancellation, on_delete=models.PROTECT, related_name="payments"
+    )
+    paid_on = models.DateField()
+    refund = MoneyField()
+    days_late = models.PositiveIntegerField()
+    penalty = MoneyField()
+    total = MoneyField()
+    created_at = models.DateTimeField(auto_now_add=True)
