@@ -91,14 +91,10 @@ class VersionAdmin(admin.ModelAdmin):
     actions = [publish]
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return (obj is None or not obj.is_published) and super().has_change_permission(
-            request, obj
-        )
+        return (obj is None or not obj.is_published) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return (obj is None or not obj.is_published) and super().has_delete_permission(
-            request, obj
-        )
+        return (obj is None or not obj.is_published) and super().has_delete_permission(request, obj)
 
 
 @admin.register(PlanProductVersion)

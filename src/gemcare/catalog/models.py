@@ -70,7 +70,10 @@ class PlanProduct(models.Model):
         return self.code
 
 
-TRANSFER_CHOICES = [("any", "Any time while active"), ("gift_recipient_once", "Gift recipient only")]
+TRANSFER_CHOICES = [
+    ("any", "Any time while active"),
+    ("gift_recipient_once", "Gift recipient only"),
+]
 LIMIT_CHOICES = [("item_price", "The item's purchase price")]
 
 
@@ -78,7 +81,7 @@ class PlanProductVersion(VersionBase):
     product = models.ForeignKey(PlanProduct, on_delete=models.PROTECT, related_name="versions")
     name = models.CharField(max_length=200)
     item_kinds = models.JSONField(help_text='e.g. ["ring", "bracelet"]')
-    causes = models.JSONField(help_text="Covered causes, e.g. [\"wear_and_tear\"]")
+    causes = models.JSONField(help_text='Covered causes, e.g. ["wear_and_tear"]')
     term_years = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Empty for the lifetime of the holder."
     )
@@ -164,9 +167,7 @@ class InsuranceProduct(models.Model):
 
 
 class InsuranceRatingVersion(VersionBase):
-    product = models.ForeignKey(
-        InsuranceProduct, on_delete=models.PROTECT, related_name="versions"
-    )
+    product = models.ForeignKey(InsuranceProduct, on_delete=models.PROTECT, related_name="versions")
     default_rate = models.DecimalField(max_digits=6, decimal_places=4)
     minimum_premium = MoneyField()
     installment_fee = MoneyField()

@@ -100,7 +100,9 @@ def plan_version_current(*, code: object) -> PlanProductVersion:
         .first()
     )
     if version is None:
-        raise InvalidInput("product", code, "is not a published plan product", code="unknown_product")
+        raise InvalidInput(
+            "product", code, "is not a published plan product", code="unknown_product"
+        )
     return version
 
 

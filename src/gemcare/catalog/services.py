@@ -167,5 +167,3 @@ def presets_load(*, actor=None) -> list[str]:
             )
             loaded.append(code)
     return loaded
-
-

@@ -216,7 +216,8 @@ def settle_loss(
     a = min(candidates)
     b = max(ZERO, a - loss.service_plan_due - loss.paid_by_others)
     c = max(ZERO, b - policy.deductible)
-    d = c * this_limit / (this_limit + loss.other_insurance_limits)
+    # A zero limit (a newly acquired item on an emptied schedule) pays nothing; 0 / 0 would raise.
+    d = c * this_limit / (this_limit + loss.other_insurance_limits) if this_limit else ZERO
     payout = round_cents(d)
     refund = ZERO
     if total_loss and item is not None:

@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 DOLLAR = Decimal("1")
+# The largest amount a money column holds (12 digits, 2 of them cents).
+MAX_AMOUNT = Decimal("9999999999.99")
 
 
 def round_cents(amount: Decimal) -> Decimal:
@@ -43,9 +45,16 @@ def parse_money(value: object, *, field: str, allow_zero: bool = True) -> Decima
         raise RuleInputError(field, value, "must not be negative")
     if not allow_zero and amount == 0:
         raise RuleInputError(field, value, "must be greater than zero")
-    if amount != amount.quantize(CENT):
+    try:
+        cents = amount.quantize(CENT)
+    except InvalidOperation:
+        # Too many digits for the context ("1e30"): bad input, not a crash of the caller.
+        raise RuleInputError(field, value, "is too large an amount") from None
+    if amount != cents:
         raise RuleInputError(field, value, "has more than two decimals")
-    return amount.quantize(CENT)
+    if cents > MAX_AMOUNT:
+        raise RuleInputError(field, value, f"is above the largest amount, {MAX_AMOUNT}")
+    return cents
 
 
 def parse_decimal(value: object, *, field: str) -> Decimal:
