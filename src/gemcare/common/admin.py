@@ -20,6 +20,9 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or [field.name for field in self.model._meta.fields]
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 

@@ -278,3 +278,27 @@ def refund_payment_record(
         data={"total": str(payment.total), "penalty": str(payment.penalty)},
     )
     return payment
+
+
+@transaction.atomic
+def contracts_expire(*, on: dt.date, actor=None) -> int:
+    """Mark active contracts whose term ended on or before `on` as expired; returns how many.
+
+    Meant for a daily task. Lifetime plans never expire here.
+    """
+    from gemcare.rules.dates import add_years
+
+    expired = 0
+    candidates = (
+        Contract.objects.select_for_update()
+        .filter(status=ACTIVE, product_version__term_years__isnull=False)
+        .select_related("product_version")
+    )
+    for contract in candidates:
+        term_end = add_years(contract.purchased_on, contract.product_version.term_years)
+        if term_end <= on:
+            contract_status_change(contract, "expired", on=term_end, kind="expired")
+            contract.save(update_fields=["status"])
+            audit_record(actor=actor, action="contract_expired", entity=contract, data={})
+            expired += 1
+    return expired

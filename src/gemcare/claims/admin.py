@@ -1,0 +1,78 @@
+"""Claims in the back office: the adjuster queue and each claim's lines and decisions."""
+
+from django.contrib import admin, messages
+
+from gemcare.claims.models import AWAITING_REVIEW, Claim, ClaimDecision, ClaimLine, Reimbursement
+from gemcare.claims.services import claim_review
+from gemcare.common.admin import ReadOnlyAdmin, ReadOnlyInline
+from gemcare.common.errors import ApplicationError
+
+
+class ClaimLineInline(ReadOnlyInline):
+    model = ClaimLine
+    fields = [
+        "position",
+        "service",
+        "estimated_cost",
+        "sizes",
+        "result",
+        "approved",
+        "reason_code",
+        "reason_words",
+    ]
+
+
+class ClaimDecisionInline(ReadOnlyInline):
+    model = ClaimDecision
+    fields = [
+        "decided_at",
+        "source",
+        "decided_by",
+        "decision",
+        "approved",
+        "holder_share",
+        "remaining_limit",
+        "fulfilment",
+        "status",
+        "explanation",
+    ]
+
+
+class ReimbursementInline(ReadOnlyInline):
+    model = Reimbursement
+
+
+@admin.action(description="Confirm the rules' decision (adjuster review)")
+def confirm(modeladmin, request, queryset) -> None:
+    for claim in queryset.filter(status=AWAITING_REVIEW):
+        try:
+            claim_review(actor=request.user, claim=claim)
+        except ApplicationError as error:
+            modeladmin.message_user(request, f"{claim}: {error.describe()}", messages.ERROR)
+        else:
+            modeladmin.message_user(request, f"{claim}: confirmed", messages.SUCCESS)
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyAdmin):
+    list_display = [
+        "number",
+        "contract",
+        "filed_on",
+        "cause",
+        "decision",
+        "approved",
+        "fulfilment",
+        "needs_review",
+        "status",
+    ]
+    list_filter = ["status", "decision", "fulfilment", "needs_review", "cause", "channel"]
+    search_fields = ["number", "contract__number"]
+    date_hierarchy = "filed_on"
+    list_select_related = ["contract"]
+    inlines = [ClaimLineInline, ClaimDecisionInline, ReimbursementInline]
+    actions = [confirm]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Needed for the review action; the form itself stays read-only.
+        return obj is None and request.user.has_perm("claims.change_claim")

@@ -1,0 +1,326 @@
+"""Demo data: a provider's staff, two retailers with stores and staff, a repair center, a few
+hundred contracts with claims in every status, cancellations, transfers and insurance
+policies. Everything goes through the services, as a real day at the counter would.
+
+The data is the same on every run (a fixed random seed), so the demo can be described.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from gemcare.catalog.services import presets_load
+from gemcare.claims import services as claims
+from gemcare.claims.models import AWAITING_REVIEW
+from gemcare.common.errors import ApplicationError
+from gemcare.contracts import services as contracts
+from gemcare.contracts.models import ACTIVE, Contract
+from gemcare.insurance import services as insurance
+from gemcare.partners.models import ProviderStaff, RepairCenter, Retailer, RetailerStaff, Store
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+    who: str
+
+
+PROVIDER_LOGINS = [
+    Login("admin", "gemcare-admin", "provider administrator (every screen)"),
+    Login("adjuster", "gemcare-adjuster", "adjuster (claims, contracts, policies)"),
+    Login("privacy", "gemcare-privacy", "privacy officer (holders and the audit log)"),
+]
+RETAILER_LOGINS = [
+    Login("brilliant-manager", "gemcare-jeweler", "manager at Brilliant & Co (jeweler portal)"),
+    Login("harbor-sales", "gemcare-jeweler", "sales associate at Harbor Jewelers"),
+]
+
+RETAILERS = [
+    (
+        "brilliant",
+        "Brilliant & Co",
+        Decimal("0.4000"),
+        [("oak", "Oak Street", "OK"), ("sun", "Sunset Mall", "CA"), ("bay", "Bayfront", "FL")],
+    ),
+    (
+        "harbor",
+        "Harbor Jewelers",
+        Decimal("0.3500"),
+        [("main", "Main Street", "GA"), ("lake", "Lakeside", "WI"), ("mesa", "Mesa Plaza", "AZ")],
+    ),
+]
+FIRST = [
+    "Ava",
+    "Ben",
+    "Chloe",
+    "Diego",
+    "Emma",
+    "Farah",
+    "Grace",
+    "Hiro",
+    "Isla",
+    "Jon",
+    "Kemi",
+    "Liam",
+]
+LAST = ["Nguyen", "Okafor", "Patel", "Quinn", "Rossi", "Silva", "Tanaka", "Usman", "Vega", "Walsh"]
+JEWELRY = {
+    "ring": ["Solitaire engagement ring", "Eternity band", "Sapphire halo ring"],
+    "bracelet": ["Tennis bracelet", "Gold link bracelet"],
+    "necklace": ["Pearl strand", "Diamond pendant"],
+    "earrings": ["Diamond studs", "Hoop earrings"],
+}
+WATCHES = ["Automatic diver watch", "Chronograph watch", "Dress watch"]
+REPAIRS = {
+    "ring": ["prong_repair", "ring_sizing", "stone_tightening", "rhodium_plating"],
+    "bracelet": ["clasp_repair", "chain_repair", "stone_tightening"],
+    "necklace": ["clasp_repair", "chain_repair", "pearl_restringing"],
+    "earrings": ["earring_back_post", "stone_tightening"],
+    "watch": ["watch_crystal", "watch_battery", "watch_movement", "watch_strap"],
+}
+
+
+def demo_is_loaded() -> bool:
+    return Retailer.objects.filter(code="brilliant").exists()
+
+
+@transaction.atomic
+def demo_load(*, contracts_count: int = 300, today: dt.date | None = None) -> dict:
+    presets_load()
+    rng = random.Random(2026)
+    today = today or dt.date.today()
+    users = _users()
+    stores = _retailers()
+    RepairCenter.objects.get_or_create(
+        code="midwest",
+        defaults={
+            "name": "Midwest Jewelry Repair Center",
+            "address": "12 Gem Way, Neenah WI",
+            "state": "WI",
+            "email": "intake@midwest-repair.example",
+        },
+    )
+    sold = [_sell(rng, stores, today, index) for index in range(contracts_count)]
+    # A few older sales whose three-year term is over, then the daily expiry run.
+    for index in range(contracts_count, contracts_count + 6):
+        _sell(rng, stores, today, index, days_ago=(3 * 365 + 20, 5 * 365))
+    contracts.contracts_expire(on=today)
+    counts = _claims(rng, [c for c in sold if c is not None], today, users["adjuster"])
+    counts["contracts"] = Contract.objects.count()
+    counts["policies"] = _policies(rng, today)
+    return counts
+
+
+def _users() -> dict:
+    model = get_user_model()
+    adjusters = _group("Adjusters", ["claims", "contracts", "insurance"], change=True)
+    privacy = _group("Privacy officers", ["contracts", "common"], change=False)
+    made = {}
+    for login in PROVIDER_LOGINS:
+        user = model.objects.create_user(login.username, password=login.password, is_staff=True)
+        role = {"admin": ProviderStaff.ADMIN, "adjuster": ProviderStaff.ADJUSTER}.get(
+            login.username, ProviderStaff.PRIVACY_OFFICER
+        )
+        if role == ProviderStaff.ADMIN:
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+        user.groups.add(adjusters if role == ProviderStaff.ADJUSTER else privacy)
+        ProviderStaff.objects.create(user=user, role=role)
+        made[login.username] = user
+    return made
+
+
+def _group(name: str, apps: list[str], *, change: bool) -> Group:
+    group, _ = Group.objects.get_or_create(name=name)
+    actions = ["view", "change"] if change else ["view"]
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=apps, codename__regex=rf"^({'|'.join(actions)})_"
+        )
+    )
+    return group
+
+
+def _retailers() -> list[Store]:
+    model = get_user_model()
+    stores = []
+    for code, name, rate, store_rows in RETAILERS:
+        retailer = Retailer.objects.create(code=code, name=name, commission_rate=rate)
+        for store_code, store_name, state in store_rows:
+            stores.append(
+                Store.objects.create(
+                    retailer=retailer, code=store_code, name=store_name, state=state
+                )
+            )
+    for login, (retailer_code, role) in zip(
+        RETAILER_LOGINS,
+        [("brilliant", RetailerStaff.MANAGER), ("harbor", RetailerStaff.SALES)],
+        strict=True,
+    ):
+        user = model.objects.create_user(login.username, password=login.password)
+        retailer = Retailer.objects.get(code=retailer_code)
+        RetailerStaff.objects.create(
+            user=user, retailer=retailer, store=retailer.stores.first(), role=role
+        )
+    return stores
+
+
+def _sell(
+    rng: random.Random,
+    stores: list[Store],
+    today: dt.date,
+    index: int,
+    days_ago: tuple[int, int] = (5, 3 * 365),
+) -> Contract | None:
+    store = rng.choice(stores)
+    product = rng.choices(
+        ["care-jewelry-lifetime", "care-jewelry-3yr", "care-watch-3yr", "ljpp-lifetime"],
+        weights=[4, 3, 2, 3],
+    )[0]
+    if product == "care-watch-3yr":
+        kind, description = "watch", rng.choice(WATCHES)
+    else:
+        kind = rng.choice(list(JEWELRY))
+        description = rng.choice(JEWELRY[kind])
+    price = Decimal(rng.choice([149, 350, 680, 1250, 2400, 3900, 5600, 8800, 12500])) + Decimal(
+        rng.choice(["0.00", "0.99", "0.50"])
+    )
+    purchased = today - dt.timedelta(days=rng.randint(*days_ago))
+    item = {
+        "kind": kind,
+        "description": description,
+        "price": str(price),
+        "serial": f"SKU-{rng.randint(100000, 999999)}",
+        "water_resistant": kind == "watch" and rng.random() < 0.7,
+        "gift": rng.random() < 0.15,
+    }
+    if product == "ljpp-lifetime" and rng.random() < 0.2:
+        item["sold"] = purchased - dt.timedelta(days=rng.randint(1, 60))
+    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    try:
+        return contracts.contract_sell(
+            store=store,
+            product_code=product,
+            receipt_number=f"{store.code.upper()}-{10000 + index}",
+            item=item,
+            holder={
+                "name": name,
+                "state": store.state,
+                "email": f"{name.lower().replace(' ', '.')}{index}@example.com",
+                "phone": f"555-01{index % 100:02d}",
+                "date_of_birth": str(dt.date(rng.randint(1950, 2000), rng.randint(1, 12), 14)),
+            },
+            purchased_on=purchased,
+        )
+    except ApplicationError:  # e.g. an item above ljpp's bands: no offer, as at a real counter
+        return None
+
+
+def _claims(rng: random.Random, sold: list[Contract], today: dt.date, adjuster) -> dict:
+    counts = {"claims": 0, "cancellations": 0, "transfers": 0}
+    for contract in rng.sample(sold, k=min(len(sold), 140)):
+        contract.refresh_from_db()
+        if contract.status != ACTIVE:
+            continue
+        filed = contract.purchased_on + dt.timedelta(
+            days=rng.randint(10, max(11, (today - contract.purchased_on).days))
+        )
+        filed = min(filed, today)
+        services = REPAIRS[contract.item_kind]
+        lines = [
+            {"service": service, "cost": f"{rng.choice([45, 85, 120, 240, 380, 900, 1700])}.00"}
+            for service in rng.sample(services, k=rng.randint(1, 2))
+        ]
+        cause = rng.choices(
+            ["wear_and_tear", "accidental_damage", "manufacturing_defect", "theft"],
+            weights=[6, 3, 2, 1],
+        )[0]
+        try:
+            claim = claims.claim_file(
+                contract=contract,
+                incident_on=filed - dt.timedelta(days=rng.randint(0, 5)),
+                filed_on=filed,
+                cause=cause,
+                lines=lines,
+                repairable=rng.random() > 0.08,
+            )
+        except ApplicationError:
+            continue
+        counts["claims"] += 1
+        roll = rng.random()
+        if claim.status == AWAITING_REVIEW and roll < 0.6:
+            claim = claims.claim_review(actor=adjuster, claim=claim)
+        if claim.status == "approved" and roll < 0.75:
+            claims.claim_fulfil(
+                claim=claim,
+                actual_cost=str(claim.approved - Decimal(rng.choice([0, 0, 5, 12]))),
+                completed_on=min(today, claim.filed_on + dt.timedelta(days=rng.randint(3, 40))),
+            )
+    for contract in rng.sample(sold, k=min(len(sold), 40)):
+        contract.refresh_from_db()
+        if contract.status != ACTIVE:
+            continue
+        if rng.random() < 0.5:
+            # Some within the 30-day free look (voided, full refund), most after it.
+            days = rng.choice([rng.randint(3, 25), rng.randint(31, 400), rng.randint(31, 400)])
+            cancel_on = min(today, contract.purchased_on + dt.timedelta(days=days))
+            try:
+                cancellation = contracts.contract_cancel(
+                    contract=contract, cancel_on=cancel_on, by="holder"
+                )
+            except ApplicationError:
+                continue
+            counts["cancellations"] += 1
+            paid_on = cancel_on + dt.timedelta(days=rng.choice([5, 20, 45, 70]))
+            if paid_on <= today:
+                contracts.refund_payment_record(cancellation=cancellation, paid_on=paid_on)
+        else:
+            try:
+                contracts.contract_transfer(
+                    contract=contract,
+                    to_holder={"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}"},
+                    on=min(today, contract.purchased_on + dt.timedelta(days=rng.randint(30, 300))),
+                )
+            except ApplicationError:
+                continue
+            counts["transfers"] += 1
+    return counts
+
+
+def _policies(rng: random.Random, today: dt.date) -> int:
+    made = 0
+    for index, (state, deductible, items) in enumerate(
+        [
+            ("WI", "100", [("r1", "ring", "8000.00"), ("w1", "watch", "4200.00")]),
+            ("CA", "250", [("n1", "necklace", "15500.00")]),
+            ("NY", "500", [("r1", "ring", "27000.00"), ("e1", "earrings", "3100.00")]),
+            ("TX", "0", [("b1", "bracelet", "2600.00")]),
+            ("FL", "1000", [("r1", "ring", "42000.00")]),
+        ]
+    ):
+        start = today - dt.timedelta(days=rng.randint(20, 300))
+        policy = insurance.policy_bind(
+            named_insureds=[{"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}"}],
+            address=f"{100 + index} Elm Street",
+            state=state,
+            start=start,
+            deductible=deductible,
+            items=[{"ref": ref, "kind": kind, "limit": limit} for ref, kind, limit in items],
+            installments=12 if index % 2 else 1,
+        )
+        made += 1
+        if index in (0, 2):
+            insurance.loss_record(
+                policy=policy,
+                loss_on=min(today, start + dt.timedelta(days=15)),
+                peril="accidental_damage" if index == 0 else "theft",
+                cost="650.00" if index == 0 else "27500.00",
+                item_ref="r1",
+            )
+    return made
