@@ -194,7 +194,16 @@ class Player:
                 for item in items
             ],
             installments=policy.get("installments", 1),
-            value_adjustment=policy.get("value_adjustment", False),
+            value_adjustment=policy.get("value_adjustment", self._renews_by_index()),
+        )
+
+    def _renews_by_index(self) -> bool:
+        """A scenario that renews by an index describes a policy with the value adjustment."""
+        return any(
+            isinstance(event, dict)
+            and isinstance(event.get("renew"), dict)
+            and "index_now" in event["renew"]
+            for event in self.data.get("events") or []
         )
 
     def _contract(self) -> Contract:
