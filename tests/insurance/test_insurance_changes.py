@@ -68,9 +68,10 @@ def test_cancel_twice_is_refused_and_changes_nothing(policy):
 def test_cancel_refunds_from_the_premium_still_in_force(policy):
     loss_record(policy=policy, loss_on="2025-05-02", item_ref="r1", peril="theft", cost="9000")
     cancellation = policy_cancel(policy=policy, cancel_on="2025-07-01", by="insured")
-    # 96 - 64.18 refunded for the stolen ring = 31.82; 31.82 x 184 / 365 = 16.041
+    # 96 - 64.18 refunded for the stolen ring = 31.82 still paid, but nothing is left on the
+    # schedule: the ring's unearned premium went back with the loss, so nothing more is due.
     assert cancellation.premium_in_force == Decimal("31.82")
-    assert cancellation.refund == Decimal("16.04")
+    assert cancellation.refund == Decimal("0.00")
 
 
 def test_cancel_never_refunds_installment_fees(presets):
@@ -84,10 +85,11 @@ def test_cancel_never_refunds_installment_fees(presets):
 def test_cancel_after_an_added_item(policy):
     scheduled_item_add(policy=policy, ref="n1", kind="necklace", limit="5000", on="2025-07-02")
     cancellation = policy_cancel(policy=policy, cancel_on="2025-07-02", by="insured")
-    # 96 + 30.08 written; 126.08 x 183 / 365 = 63.213
+    # 96 + 30.08 written (the necklace's 60.00 a year, for 183 of 365 days); both items are in
+    # force: (96 + 60) x 183 / 365 = 78.21
     assert (cancellation.premium_in_force, cancellation.refund) == (
         Decimal("126.08"),
-        Decimal("63.21"),
+        Decimal("78.21"),
     )
 
 

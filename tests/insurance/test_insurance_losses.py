@@ -171,7 +171,7 @@ def test_a_cancelled_policy_covers_losses_before_its_cancellation_only(policy):
         policy=policy, loss_on="2025-06-15", item_ref="r1", peril="fire", cost="500"
     )
     assert (after.covered, after.reason_code) == (False, "outside_policy_period")
-    assert after.period_end == dt.date(2025, 6, 1)
+    assert after.period_end == dt.date(2026, 1, 1)  # the period; cover ended on 1 June
     before = loss_record(
         policy=policy, loss_on="2025-05-15", item_ref="r1", peril="fire", cost="500"
     )

@@ -427,3 +427,20 @@ def test_loss_deadlines_without_the_optional_dates():
 
 def test_suit_deadline_from_29_february():
     assert loss_deadlines(known_on=dt.date(2024, 2, 29)).suit_by == dt.date(2025, 2, 28)
+
+
+def test_a_cancelled_policy_covers_losses_only_until_the_cancellation():
+    policy = PolicyFacts(
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2026, 1, 1),
+        deductible=Decimal("100.00"),
+        total_scheduled_limits=Decimal("8000.00"),
+        covered_until=dt.date(2025, 7, 1),
+    )
+    item = ScheduledItemFacts(limit=Decimal("8000.00"), premium=Decimal("96.00"))
+    after = settle_loss(policy, LossFacts(dt.date(2025, 7, 1), "theft", Decimal("500.00")), item)
+    assert (after.covered, after.reason_code) == (False, "outside_policy_period")
+    # Stolen 2 May, the policy cancelled 1 July: the days after 1 July were refunded by the
+    # cancellation, so the loss refunds 96 x 60/365 = 15.78 (not 96 x 60/181).
+    before = settle_loss(policy, LossFacts(dt.date(2025, 5, 2), "theft", Decimal("500.00")), item)
+    assert (before.covered, before.item_removed, before.refund) == (True, True, Decimal("15.78"))

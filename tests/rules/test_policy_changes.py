@@ -18,7 +18,8 @@ PREMIUM = Decimal("120.00")
 
 def refund(cancel_on, by, notice_on=None, premium=PREMIUM):
     return policy_cancellation_refund(
-        premium_in_force=premium,
+        premium_paid=premium,
+        annual_premium_in_force=premium,
         start=START,
         end=END,
         cancel_on=cancel_on,
@@ -95,3 +96,41 @@ def test_index_down_never_lowers_the_limit(index_now):
     )
 
     assert result == Decimal("8000.00")
+
+
+def test_after_a_total_loss_only_the_items_still_scheduled_earn_a_refund():
+    # Ring 96.00 + necklace 24.00 = 120.00; the ring is stolen on 2 May and its unearned
+    # 64.18 refunded then; paid is now 55.82. Cancel 1 July: only the necklace is in force:
+    # 24.00 x 184/365 = 12.098 -> 12.10 (not 55.82 x 184/365 = 28.14, which counts the ring twice).
+    assert policy_cancellation_refund(
+        premium_paid=Decimal("55.82"),
+        annual_premium_in_force=Decimal("24.00"),
+        start=START,
+        end=END,
+        cancel_on=dt.date(2025, 7, 1),
+        by="insured",
+    ) == Decimal("12.10")
+
+
+def test_an_item_added_mid_term_is_refunded_for_the_days_it_was_charged():
+    # 120.00 policy; an item with an annual premium of 30.00 added on 2 July is charged
+    # 30 x 183/365 = 15.04. Cancelled the same day: 150 x 183/365 = 75.21 comes back.
+    assert policy_cancellation_refund(
+        premium_paid=Decimal("135.04"),
+        annual_premium_in_force=Decimal("150.00"),
+        start=START,
+        end=END,
+        cancel_on=dt.date(2025, 7, 2),
+        by="insured",
+    ) == Decimal("75.21")
+
+
+def test_the_refund_never_exceeds_what_was_paid():
+    assert policy_cancellation_refund(
+        premium_paid=Decimal("10.00"),
+        annual_premium_in_force=Decimal("120.00"),
+        start=START,
+        end=END,
+        cancel_on=dt.date(2025, 7, 1),
+        by="insurer",
+    ) == Decimal("10.00")

@@ -84,6 +84,7 @@ class PolicyAdmin(admin.ModelAdmin):
         "value_adjustment",
         "status",
         "premium",
+        "minimum_top_up",
         "created_at",
     ]
 

@@ -58,6 +58,9 @@ class Policy(models.Model):
     value_adjustment = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=STATUSES, default=ACTIVE)
     premium = MoneyField(help_text="Written premium of the current period.")
+    minimum_top_up = MoneyField(
+        default=0, help_text="What the minimum premium added to the items' premiums this period."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -140,9 +140,14 @@ def check_possession(named_insureds: Sequence[str], possessors: Sequence[str | N
 @dataclass(frozen=True, slots=True)
 class PolicyFacts:
     start: dt.date
-    end: dt.date
+    end: dt.date  # one year after start: the period's length, for unearned premium
     deductible: Decimal
     total_scheduled_limits: Decimal
+    covered_until: dt.date | None = None  # a cancellation date, when the policy ended early
+
+    @property
+    def cover_end(self) -> dt.date:
+        return self.covered_until or self.end
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +186,13 @@ class LossSettlement:
 def settle_loss(
     policy: PolicyFacts, loss: LossFacts, item: ScheduledItemFacts | None
 ) -> LossSettlement:
-    if not policy.start <= loss.loss_on < policy.end:
+    if not policy.start <= loss.loss_on < policy.cover_end:
         return _not_covered(
             Reason.of(
-                "outside_policy_period", date=loss.loss_on, start=policy.start, end=policy.end
+                "outside_policy_period",
+                date=loss.loss_on,
+                start=policy.start,
+                end=policy.cover_end,
             )
         )
     exclusion = peril_exclusion(loss.peril, loss.repair)
@@ -221,7 +229,9 @@ def settle_loss(
     payout = round_cents(d)
     refund = ZERO
     if total_loss and item is not None:
-        refund = unearned_premium(item.premium, policy.start, policy.end, loss.loss_on)
+        # Days after an early cancellation were refunded by the cancellation itself.
+        days_left = max(0, days_between(loss.loss_on, policy.cover_end))
+        refund = round_cents(item.premium * days_left / days_between(policy.start, policy.end))
     reason = (
         Reason.of("covered_loss", "total_loss", refund=refund)
         if total_loss
@@ -287,13 +297,23 @@ def loss_deadlines(
 
 def policy_cancellation_refund(
     *,
-    premium_in_force: Decimal,
+    premium_paid: Decimal,
+    annual_premium_in_force: Decimal,
     start: dt.date,
     end: dt.date,
     cancel_on: dt.date,
     by: str,
     notice_on: dt.date | None = None,
 ) -> Decimal:
+    """The premium returned when a policy is cancelled (RULEBOOK §6.2).
+
+    `premium_paid` is the period's premium less what was already refunded in it (for items
+    removed or lost); the insured gets all of it back within 30 days of the start. Later, the
+    refund is the unearned part of the annual premium still in force: the annual premiums of
+    the items still scheduled, plus any top-up to the minimum premium. Items removed earlier
+    were refunded then, and items added mid-term were charged only for the rest of the period,
+    so neither is counted twice; the refund never exceeds what was paid.
+    """
     if by == INSURER:
         notice_on = notice_on or cancel_on - dt.timedelta(days=INSURER_NOTICE_DAYS)
         if days_between(notice_on, cancel_on) < INSURER_NOTICE_DAYS:
@@ -303,8 +323,9 @@ def policy_cancellation_refund(
                 f"before the cancellation takes effect; it was given on {notice_on}.",
             )
     elif within_days(cancel_on, start, FULL_REFUND_DAYS):
-        return round_cents(premium_in_force)
-    return unearned_premium(premium_in_force, start, end, cancel_on)
+        return round_cents(premium_paid)
+    unearned = unearned_premium(annual_premium_in_force, start, end, cancel_on)
+    return min(round_cents(premium_paid), unearned)
 
 
 def index_adjusted_limit(limit: Decimal, *, index_then: Decimal, index_now: Decimal) -> Decimal:

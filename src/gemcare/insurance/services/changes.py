@@ -35,6 +35,7 @@ from gemcare.rules.insurance import (
     policy_period_end,
     quote_policy,
 )
+from gemcare.rules.money import ZERO
 
 
 def _latest_change_on(policy: Policy) -> dt.date | None:
@@ -75,9 +76,13 @@ def policy_cancel(
             "cancel_on", cancel_on, f"is before a change or loss already recorded on {latest}"
         )
     in_force = selectors.policy_premium_in_force(policy=policy)
+    annual_in_force = policy.minimum_top_up + sum(
+        (item.premium for item in selectors.policy_items(policy=policy)), ZERO
+    )
     with translate_rule_errors():
         refund = policy_cancellation_refund(
-            premium_in_force=in_force,
+            premium_paid=in_force,
+            annual_premium_in_force=annual_in_force,
             start=policy.period_start,
             end=policy.period_end,
             cancel_on=cancel_on,
@@ -199,8 +204,16 @@ def policy_renew(
     policy.rating_version = version
     policy.period_start, policy.period_end = start, end
     policy.premium, policy.installment = quote.premium, quote.installment
+    policy.minimum_top_up = quote.premium - sum(quote.item_premiums, ZERO)
     policy.save(
-        update_fields=["rating_version", "period_start", "period_end", "premium", "installment"]
+        update_fields=[
+            "rating_version",
+            "period_start",
+            "period_end",
+            "premium",
+            "installment",
+            "minimum_top_up",
+        ]
     )
     audit_record(
         actor=actor,

@@ -37,13 +37,15 @@ from gemcare.rules.insurance import (
 from gemcare.rules.money import ZERO
 
 
-def _period_of(policy: Policy, day: dt.date) -> tuple[dt.date, dt.date]:
-    """The period containing `day` (else the current one), ended early by a cancellation."""
+def _period_of(policy: Policy, day: dt.date) -> tuple[dt.date, dt.date, dt.date | None]:
+    """The period containing `day` (else the current one), and the cancellation date when the
+    policy was cancelled in that period."""
     periods = selectors.policy_periods(policy=policy)
     start, end = next(((s, e) for s, e in periods if s <= day < e), periods[-1])
+    covered_until = None
     if start == policy.period_start and policy.status == Policy.CANCELLED:
-        end = min(end, policy.cancellation.cancel_on)
-    return start, end
+        covered_until = min(end, policy.cancellation.cancel_on)
+    return start, end, covered_until
 
 
 def _item_terms_on(item: ScheduledItem, day: dt.date) -> tuple[Decimal, Decimal]:
@@ -112,7 +114,7 @@ def loss_record(
     newly_acquired_on = parse_optional_day(newly_acquired_on, field="newly_acquired_on")
 
     policy = policy_lock(policy)
-    start, end = _period_of(policy, loss_on)
+    start, end, covered_until = _period_of(policy, loss_on)
     item = item_facts = None
     if item_ref is not None:
         ref = parse_text(item_ref, field="item", max_length=32)
@@ -141,6 +143,7 @@ def loss_record(
         end=end,
         deductible=policy.deductible,
         total_scheduled_limits=_scheduled_limits_on(policy, loss_on),
+        covered_until=covered_until,
     )
     with translate_rule_errors():
         settlement = settle_loss(policy_facts, facts, item_facts)

@@ -28,6 +28,7 @@ from gemcare.insurance.services._common import (
     rating_current,
 )
 from gemcare.rules.insurance import PremiumQuote, check_possession, policy_period_end, quote_policy
+from gemcare.rules.money import ZERO
 
 NAMED_INSURED_KEYS = {"name", "email", "date_of_birth"}
 ITEM_KEYS = {"ref", "kind", "description", "limit", "possessed_by"}
@@ -187,6 +188,7 @@ def policy_bind(
         installment=quote.installment,
         value_adjustment=value_adjustment,
         premium=quote.premium,
+        minimum_top_up=quote.premium - sum(quote.item_premiums, ZERO),
     )
     # The number follows the row's id, so it is unique without a counter to lock.
     policy.number = f"JP-{policy.pk:06d}"
