@@ -9,7 +9,11 @@ import secrets
 
 from django.db import transaction
 
-from gemcare.catalog.selectors import plan_terms_of, plan_version_current
+from gemcare.catalog.selectors import (
+    plan_terms_by_version_id,
+    plan_terms_of,
+    plan_version_current,
+)
 from gemcare.common.audit import audit_record
 from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
 from gemcare.contracts.models import (
@@ -157,7 +161,7 @@ def contract_transfer(*, actor=None, contract: Contract, to_holder: Holder | dic
     with translate_rule_errors():
         on_date = parse_date(on, field="date")
     contract = _locked(contract)
-    terms = plan_terms_of(contract.product_version)
+    terms = plan_terms_by_version_id(contract.product_version_id)
     if contract.status != ACTIVE:
         raise Refused("contract_not_active", f"The contract is {contract.status}.")
     if on_date < contract.purchased_on:
@@ -212,7 +216,7 @@ def contract_cancel(
         raise InvalidInput("date", cancel_date, "is before the plan's purchase date")
     services, filed = contract_claims_summary(contract)
     facts = CancellationFacts(
-        terms=plan_terms_of(contract.product_version),
+        terms=plan_terms_by_version_id(contract.product_version_id),
         state=contract.state_at_sale,
         plan_price=contract.plan_price,
         purchased_on=contract.purchased_on,
