@@ -26,6 +26,11 @@ def _factor(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def forget_cached(version: PlanProductVersion | InsuranceRatingVersion) -> None:
+    cache = _plan_terms if isinstance(version, PlanProductVersion) else _ratings
+    cache.pop(version.pk, None)
+
+
 def plan_version_definition(version: PlanProductVersion) -> dict:
     return {
         "name": version.name,

@@ -126,6 +126,9 @@ def version_publish(*, version: PlanProductVersion | InsuranceRatingVersion, act
         number=(latest or 0) + 1, status=PUBLISHED, published_at=timezone.now()
     )
     version.refresh_from_db()
+    # Published terms are cached by id; an id reused after a rolled-back transaction (SQLite
+    # reuses row ids) must not serve the terms of the version that had it before.
+    selectors.forget_cached(version)
     audit_record(
         actor=actor, action="version_published", entity=version, data={"number": version.number}
     )

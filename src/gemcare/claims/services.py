@@ -23,10 +23,11 @@ from gemcare.claims.models import (
     ClaimLine,
     Reimbursement,
 )
-from gemcare.common.audit import audit_entry
+from gemcare.common.audit import audit_entry, audit_record
 from gemcare.common.clock import today
 from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
 from gemcare.common.fields import ZERO
+from gemcare.common.rows import RowWriter
 from gemcare.contracts.models import ACTIVE, EXHAUSTED, REPLACED, Contract
 from gemcare.contracts.selectors import contract_facts
 from gemcare.contracts.services import contract_status_change, new_number
@@ -34,6 +35,23 @@ from gemcare.partners.models import RepairCenter
 from gemcare.rules import adjudication, vocabulary
 from gemcare.rules.dates import parse_date
 from gemcare.rules.money import parse_money
+
+# The claim path writes through compiled statements (gemcare.common.rows): it is the hot path.
+CLAIMS, CLAIM_LINES, CLAIM_DECISIONS = (
+    RowWriter(Claim),
+    RowWriter(ClaimLine),
+    RowWriter(ClaimDecision),
+)
+CONTRACT_FACT_FIELDS = (
+    "product_version_id",
+    "status",
+    "item_kind",
+    "item_price",
+    "purchased_on",
+    "item_water_resistant",
+    "approved_total",
+)
+CONTRACTS = RowWriter(Contract).reading(*CONTRACT_FACT_FIELDS)
 
 STATUS_OF_DECISION = {
     adjudication.DENIED: DENIED,
@@ -116,23 +134,23 @@ def claim_file(
         repairable=repairable,
         maintenance_done=maintenance_done,
     )
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update().only(*CONTRACT_FACT_FIELDS).get(pk=contract.pk)
     decision = adjudication.decide_claim(contract_facts(contract), facts)
     status = STATUS_OF_DECISION.get(decision.decision) or (
         AWAITING_REVIEW if decision.needs_review else APPROVED
     )
     if decision.approved:
         _use_limit(contract, decision, on=facts.filed_on)
-    claim = Claim.objects.create(
+    claim = CLAIMS.insert(
         number=new_number("K"),
-        contract=contract,
+        contract_id=contract.pk,
         filed_on=facts.filed_on,
         incident_on=facts.incident_on,
         cause=facts.cause,
         repairable=facts.repairable,
         maintenance_done=facts.maintenance_done,
         channel=channel,
-        filed_by=actor if getattr(actor, "pk", None) else None,
+        filed_by_id=actor.pk if getattr(actor, "pk", None) else None,
         status=status,
         decision=decision.decision,
         reason_code=decision.reason_code or "",
@@ -142,22 +160,24 @@ def claim_file(
         fulfilment=decision.fulfilment or "",
         needs_review=decision.needs_review,
     )
-    ClaimLine.objects.bulk_create(
-        ClaimLine(
-            claim=claim,
-            position=position,
-            service=line.service,
-            estimated_cost=line.estimated_cost,
-            sizes=filed.sizes,
-            result=line.result,
-            approved=line.approved,
-            reason_code=line.reason.code,
-            reason_words=line.reason.words[:300],
-        )
-        for position, (line, filed) in enumerate(zip(decision.lines, facts.lines, strict=False))
+    CLAIM_LINES.insert_many(
+        [
+            {
+                "claim_id": claim.pk,
+                "position": position,
+                "service": filed.service,
+                "estimated_cost": filed.estimated_cost,
+                "sizes": filed.sizes,
+                "result": result.result,
+                "approved": result.approved,
+                "reason_code": result.reason.code,
+                "reason_words": result.reason.words[:300],
+            }
+            for position, (filed, result) in enumerate(_line_results(facts, decision))
+        ]
     )
-    ClaimDecision.objects.create(
-        claim=claim,
+    CLAIM_DECISIONS.insert(
+        claim_id=claim.pk,
         source=ClaimDecision.ENGINE,
         decision=decision.decision,
         reason_code=decision.reason_code or "",
@@ -169,23 +189,35 @@ def claim_file(
         status=status,
         explanation=decision.explanation,
     )
-    audit_entry(
+    audit_record(
         actor=actor,
         action="claim_filed",
         entity=claim,
         data={"decision": decision.decision, "approved": str(decision.approved)},
-    ).save()
+    )
     return claim
+
+
+def _line_results(facts: adjudication.ClaimFacts, decision: adjudication.ClaimDecision):
+    """Each filed line with its result; a claim refused as a whole refuses every line for
+    the claim's own reason (its lines are kept all the same)."""
+    if decision.lines:
+        return zip(facts.lines, decision.lines, strict=True)
+    refused = [
+        adjudication.LineResult(
+            line.service, line.estimated_cost, adjudication.LINE_DENIED, ZERO, decision.reason
+        )
+        for line in facts.lines
+    ]
+    return zip(facts.lines, refused, strict=True)
 
 
 def _use_limit(contract: Contract, decision: adjudication.ClaimDecision, *, on: dt.date) -> None:
     """The aggregate limit is used at approval; a limit used up exhausts the contract."""
     contract.approved_total += decision.approved
-    fields = ["approved_total"]
     if decision.remaining_limit is not None and decision.remaining_limit <= ZERO:
         contract_status_change(contract, EXHAUSTED, on=on, kind="limit_exhausted")
-        fields.append("status")
-    contract.save(update_fields=fields)
+    CONTRACTS.update(contract.pk, approved_total=contract.approved_total, status=contract.status)
 
 
 def _claim_status_change(claim: Claim, to_status: str) -> None:
@@ -220,9 +252,10 @@ def claim_review(
     _claim_status_change(claim, DENIED if deny or amount == ZERO else APPROVED)
     if claim.remaining_limit is not None:
         claim.remaining_limit += released
+    claim.holder_share += released
     claim.approved = amount
     claim.decision = adjudication.DENIED if claim.status == DENIED else claim.decision
-    claim.save(update_fields=["status", "approved", "decision", "remaining_limit"])
+    claim.save(update_fields=["status", "approved", "decision", "remaining_limit", "holder_share"])
     ClaimDecision.objects.create(
         claim=claim,
         source=ClaimDecision.ADJUSTER,
@@ -230,7 +263,7 @@ def claim_review(
         decision=claim.decision,
         reason_code=claim.reason_code,
         approved=amount,
-        holder_share=claim.holder_share + released,
+        holder_share=claim.holder_share,
         remaining_limit=claim.remaining_limit,
         fulfilment=claim.fulfilment,
         needs_review=False,

@@ -3,6 +3,7 @@
 from django.db import models
 
 from gemcare.common.models import AuditEntry
+from gemcare.common.rows import RowWriter
 
 
 def audit_entry(*, actor, action: str, entity: models.Model, data: dict | None = None):
@@ -16,7 +17,15 @@ def audit_entry(*, actor, action: str, entity: models.Model, data: dict | None =
     )
 
 
+AUDIT_ENTRIES = RowWriter(AuditEntry)
+
+
 def audit_record(*, actor, action: str, entity: models.Model, data: dict | None = None):
-    entry = audit_entry(actor=actor, action=action, entity=entity, data=data)
-    entry.save()
-    return entry
+    """Append an entry; a compiled insert, since every service writes one."""
+    return AUDIT_ENTRIES.insert(
+        actor_id=actor.pk if getattr(actor, "pk", None) else None,
+        action=action,
+        entity=entity._meta.model_name,
+        entity_id=str(entity.pk),
+        data=data or {},
+    )

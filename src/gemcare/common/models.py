@@ -4,8 +4,16 @@ from django.conf import settings
 from django.db import models
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValueError("Audit entries are never changed.")
+
+    def delete(self):
+        raise ValueError("Audit entries are never deleted.")
+
+
 class AuditEntry(models.Model):
-    """Append-only: saving an existing entry or deleting one is refused."""
+    """Append-only: changing or deleting entries, one by one or in bulk, is refused."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -15,6 +23,8 @@ class AuditEntry(models.Model):
     entity = models.CharField(max_length=32)
     entity_id = models.CharField(max_length=64)
     data = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "audit entries"

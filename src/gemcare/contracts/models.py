@@ -22,7 +22,7 @@ STATUSES = [(s, s.capitalize()) for s in (ACTIVE, VOIDED, CANCELLED, EXPIRED, EX
 # The transition table: a status change not listed here is refused with a code.
 TRANSITIONS = {
     ACTIVE: {VOIDED, CANCELLED, EXPIRED, EXHAUSTED, REPLACED},
-    EXHAUSTED: {REPLACED, CANCELLED},
+    EXHAUSTED: {ACTIVE, REPLACED, CANCELLED},  # active again when a review gives limit back
     EXPIRED: set(),
     VOIDED: set(),
     CANCELLED: set(),

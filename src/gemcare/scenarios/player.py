@@ -111,6 +111,12 @@ class Player:
             handler = getattr(self, f"_{'policy' if is_policy else 'plan'}_{kind}")
             try:
                 got = handler(args)
+            except InvalidInput as error:
+                # Bad input (an unknown code, a date that is not a date) means the scenario
+                # cannot be played, unless it expects exactly that error.
+                if not (expect and "error" in expect):
+                    raise ScenarioProblem(f"events[{number}] {kind}: {error.describe()}") from error
+                got = _error(error)
             except ApplicationError as error:
                 got = {"ok": False, **_error(error)} if kind == "transfer" else _error(error)
             mismatches = compare(got, expect)
