@@ -18,7 +18,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from gemcare.catalog.selectors import plan_terms_by_version_id
-from gemcare.claims.services import STATUS_OF_DECISION, claim_facts_parse
+from gemcare.claims.services import STATUS_OF_DECISION, claim_facts_parse, claim_line_results
 from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
 from gemcare.contracts.models import ACTIVE, EXHAUSTED, TRANSITIONS
 from gemcare.contracts.services import new_number
@@ -179,9 +179,7 @@ class HandWritten:
                 )
                 claim_id = cursor.fetchone()[0]
                 values = []
-                for position, (line, filed) in enumerate(
-                    zip(decision.lines, facts.lines, strict=False)
-                ):
+                for position, (filed, line) in enumerate(claim_line_results(facts, decision)):
                     values += (
                         claim_id,
                         position,

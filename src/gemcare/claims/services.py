@@ -134,7 +134,7 @@ def claim_file(
         repairable=repairable,
         maintenance_done=maintenance_done,
     )
-    contract = Contract.objects.select_for_update().only(*CONTRACT_FACT_FIELDS).get(pk=contract.pk)
+    contract = CONTRACTS.get_for_update(contract.pk, CONTRACT_FACT_FIELDS)
     decision = adjudication.decide_claim(contract_facts(contract), facts)
     status = STATUS_OF_DECISION.get(decision.decision) or (
         AWAITING_REVIEW if decision.needs_review else APPROVED
@@ -173,7 +173,7 @@ def claim_file(
                 "reason_code": result.reason.code,
                 "reason_words": result.reason.words[:300],
             }
-            for position, (filed, result) in enumerate(_line_results(facts, decision))
+            for position, (filed, result) in enumerate(claim_line_results(facts, decision))
         ]
     )
     CLAIM_DECISIONS.insert(
@@ -198,7 +198,7 @@ def claim_file(
     return claim
 
 
-def _line_results(facts: adjudication.ClaimFacts, decision: adjudication.ClaimDecision):
+def claim_line_results(facts: adjudication.ClaimFacts, decision: adjudication.ClaimDecision):
     """Each filed line with its result; a claim refused as a whole refuses every line for
     the claim's own reason (its lines are kept all the same)."""
     if decision.lines:

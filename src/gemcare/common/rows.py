@@ -80,7 +80,14 @@ class RowWriter:
 
     def reading(self, *fields: str) -> "RowWriter":
         """Name the fields `get_for_update` reads (the primary key is always read)."""
-        self._read_fields = [self.model._meta.pk.attname, *fields]
+        # In the model's field order: that is the order `Model.from_db` takes values in.
+        wanted = {self.model._meta.pk.attname, *fields}
+        self._read_fields = [
+            field.attname for field in self.model._meta.concrete_fields if field.attname in wanted
+        ]
+        unknown = wanted - set(self._read_fields)
+        if unknown:
+            raise ValueError(f"{self.model.__name__} has no field {sorted(unknown)[0]!r}")
         self._read_statements = {}
         return self
 

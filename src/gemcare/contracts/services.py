@@ -16,6 +16,7 @@ from gemcare.catalog.selectors import (
 )
 from gemcare.common.audit import audit_record
 from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
+from gemcare.common.rows import RowWriter
 from gemcare.contracts.models import (
     ACTIVE,
     TRANSITIONS,
@@ -34,6 +35,18 @@ from gemcare.rules.money import parse_money
 from gemcare.rules.pricing import Quote, quote_plan, retailer_commission
 from gemcare.rules.products import TRANSFER_ANY, TRANSFER_GIFT_RECIPIENT_ONCE
 from gemcare.rules.refunds import CancellationFacts, late_penalty, plan_refund
+
+# Cancelling is a bulk path (returns files, provider runs): compiled statements, like claims.
+CANCELLATION_FIELDS = (
+    "product_version_id",
+    "status",
+    "state_at_sale",
+    "plan_price",
+    "purchased_on",
+)
+CONTRACTS = RowWriter(Contract).reading(*CANCELLATION_FIELDS)
+CONTRACT_EVENTS = RowWriter(ContractEvent)
+CANCELLATIONS = RowWriter(Cancellation)
 
 NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 
@@ -146,8 +159,8 @@ def contract_status_change(contract: Contract, to_status: str, *, on: dt.date, k
         raise Refused(
             "illegal_transition", f"A {contract.status} contract cannot become {to_status}."
         )
-    ContractEvent.objects.create(
-        contract=contract, on=on, kind=kind, from_status=contract.status, to_status=to_status
+    CONTRACT_EVENTS.insert(
+        contract_id=contract.pk, on=on, kind=kind, from_status=contract.status, to_status=to_status
     )
     contract.status = to_status
 
@@ -209,7 +222,7 @@ def contract_cancel(
                 vocabulary.PROVIDER_CANCELLATION_REASONS | vocabulary.HOLDER_CANCELLATION_REASONS
             )
             vocabulary.check_code(reason, allowed, field="reason", what="cancellation reason")
-    contract = _locked(contract)
+    contract = CONTRACTS.get_for_update(contract.pk, CANCELLATION_FIELDS)
     if contract.status not in {ACTIVE, "exhausted"}:
         raise Refused("contract_not_active", f"The contract is {contract.status}.")
     if cancel_date < contract.purchased_on:
@@ -231,8 +244,8 @@ def contract_cancel(
         decision = plan_refund(facts)
     penalty = late_penalty(decision.refund, cancel_on=cancel_date, paid_on=None)
     contract_status_change(contract, decision.status, on=cancel_date, kind="cancelled")
-    contract.save(update_fields=["status"])
-    cancellation = Cancellation.objects.create(
+    CONTRACTS.update(contract.pk, status=contract.status)
+    cancellation = CANCELLATIONS.insert(
         contract=contract,
         cancel_on=cancel_date,
         by=by,
