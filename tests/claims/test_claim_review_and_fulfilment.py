@@ -310,3 +310,19 @@ def test_claims_unpaid_after_60_days_are_flagged_from_day_61(presets):
     assert list(claims_unpaid_after_60_days(on=dt.date(2024, 8, 9))) == []
     flagged = claims_unpaid_after_60_days(on=dt.date(2024, 8, 10))
     assert {claim.pk for claim in flagged} == {approved.pk, awaiting.pk}
+
+
+def test_in_wisconsin_an_unpaid_claim_lets_the_holder_claim_directly(presets):
+    from gemcare.claims.selectors import claim_escalation
+
+    contract = sell("care-jewelry-lifetime", state="WI", price="5000.00")
+    unpaid = file(contract, ("prong_repair", "85.00"))
+    paid = file(contract, ("prong_repair", "50.00"))
+    claim_fulfil(claim=paid, actual_cost="50.00", completed_on="2024-06-11")
+
+    day_61 = dt.date(2024, 8, 10)
+    assert claim_escalation(unpaid, on=dt.date(2024, 8, 9)).flagged is False
+    escalation = claim_escalation(unpaid, on=day_61)
+    assert (escalation.flagged, escalation.direct_claim_allowed) == (True, True)
+    paid.refresh_from_db()
+    assert claim_escalation(paid, on=day_61).flagged is False

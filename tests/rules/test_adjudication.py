@@ -619,3 +619,20 @@ def test_care_plans_have_no_limit(terms):
 
     assert decision.decision == "approved"
     assert decision.remaining_limit is None
+
+
+@pytest.mark.parametrize(
+    ("on", "state", "flagged", "direct"),
+    [
+        (dt.date(2024, 8, 9), "CT", False, False),  # day 60: not yet
+        (dt.date(2024, 8, 10), "CT", True, True),  # day 61
+        (dt.date(2024, 8, 10), "GA", True, True),
+        (dt.date(2024, 8, 10), "WI", True, True),
+        (dt.date(2024, 8, 10), "OK", True, False),  # flagged, but no direct claim there
+    ],
+)
+def test_a_claim_unpaid_after_60_days_is_flagged_and_direct_in_ct_ga_wi(on, state, flagged, direct):
+    from gemcare.rules.adjudication import unpaid_escalation
+
+    result = unpaid_escalation(filed_on=dt.date(2024, 6, 10), on=on, state=state)
+    assert (result.flagged, result.direct_claim_allowed) == (flagged, direct)

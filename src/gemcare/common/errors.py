@@ -5,6 +5,9 @@ caller can say what is wrong and where. A service raises before it writes anythi
 its transaction, so a refused call changes nothing.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from gemcare.rules.errors import RuleInputError, RuleRefusal
 
 
@@ -61,15 +64,12 @@ class Refused(ApplicationError):
         return cls(refusal.code, refusal.message)
 
 
-class translate_rule_errors:
+@contextmanager
+def translate_rule_errors() -> Iterator[None]:
     """Turn the rules core's errors into application errors at the service boundary."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, traceback) -> bool:
-        if isinstance(error, RuleInputError):
-            raise InvalidInput.from_rule(error) from error
-        if isinstance(error, RuleRefusal):
-            raise Refused.from_rule(error) from error
-        return False
+    try:
+        yield
+    except RuleInputError as error:
+        raise InvalidInput.from_rule(error) from error
+    except RuleRefusal as error:
+        raise Refused.from_rule(error) from error

@@ -256,7 +256,7 @@ def contract_cancel(
         unearned_factor=decision.unearned_factor,
         refund=decision.refund,
         due_on=penalty.due_on,
-        explanation=[reason.words for reason in decision.reasons],
+        explanation=[said.words for said in decision.reasons],
     )
     audit_record(
         actor=actor,

@@ -27,6 +27,11 @@ LINE_APPROVED = "approved"
 LINE_DENIED = "denied"
 LINE_REDUCED = "reduced"
 
+UNPAID_FLAG_DAYS = 60
+# There the holder may claim directly against the backing insurer or surety once a claim is
+# unpaid for 60 days (RULEBOOK §4; the state variations of seeds/003).
+DIRECT_CLAIM_STATES = frozenset({"CT", "GA", "WI"})
+
 CLOSED_STATUSES = frozenset({"voided", "cancelled", "exhausted", "replaced"})
 EXPIRED_STATUS = "expired"
 REVIEW_THRESHOLD = Decimal("1500.00")
@@ -242,3 +247,16 @@ def _refused(
         needs_review=False,
         lines=lines,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class UnpaidEscalation:
+    flagged: bool
+    direct_claim_allowed: bool
+
+
+def unpaid_escalation(*, filed_on: dt.date, on: dt.date, state: str) -> UnpaidEscalation:
+    """A claim still unpaid more than 60 days after filing is flagged; in CT, GA and WI the
+    holder may then claim directly against the backing insurer or surety."""
+    flagged = not within_days(on, filed_on, UNPAID_FLAG_DAYS)
+    return UnpaidEscalation(flagged, flagged and state in DIRECT_CLAIM_STATES)
