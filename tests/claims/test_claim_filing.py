@@ -279,7 +279,13 @@ BAD_CLAIMS = [
     ("cost missing", {"lines": [{"service": "prong_repair"}]}, "lines[0].cost", "invalid"),
     ("incident after filing", {"incident_on": "2024-06-11"}, "incident", "incident_after_filing"),
     ("no such date", {"incident_on": "2024-06-31"}, "incident", "invalid"),
-    ("filed in the future", {"filed_on": None, "incident_on": "tomorrow"}, "filed", "invalid"),
+    (
+        "incident in the future",
+        {"filed_on": None, "incident_on": "tomorrow"},
+        "incident",
+        "invalid",
+    ),
+    ("filed in the future", {"filed_on": "tomorrow"}, "filed", "invalid"),
     ("no lines", {"lines": []}, "lines", "invalid"),
     ("lines not a list", {"lines": "prong_repair"}, "lines", "invalid"),
     (
@@ -306,8 +312,9 @@ def test_bad_claim_input_names_the_field_and_writes_nothing(presets, changes, fi
         "lines": [{"service": "prong_repair", "cost": "85.00"}],
         **changes,
     }
-    if arguments["incident_on"] == "tomorrow":
-        arguments["filed_on"] = arguments["incident_on"] = tomorrow()
+    for key in ("incident_on", "filed_on"):
+        if arguments.get(key) == "tomorrow":
+            arguments[key] = tomorrow()
     before, counts = snapshot(contract), row_counts()
 
     with pytest.raises(InvalidInput) as invalid:

@@ -73,6 +73,8 @@ def claim_facts_parse(
         incident = parse_date(incident_on, field="incident")
         filed = incident if filed_on is None else parse_date(filed_on, field="filed")
         vocabulary.check_code(cause, vocabulary.CAUSES, field="cause", what="cause")
+    if incident > today():
+        raise InvalidInput("incident", incident, "is in the future")
     if filed > today():
         raise InvalidInput("filed", filed, "is in the future")
     if incident > filed:
