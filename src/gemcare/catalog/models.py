@@ -114,6 +114,9 @@ class PlanPriceBand(VersionRowBase):
     class Meta:
         ordering = ["low"]
 
+    def __str__(self) -> str:
+        return f"{self.low} to {self.high}: {self.price}"
+
 
 class PlanCoveredService(VersionRowBase):
     version = models.ForeignKey(
@@ -126,6 +129,9 @@ class PlanCoveredService(VersionRowBase):
 
     class Meta:
         ordering = ["item_kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_kind}: {self.service}"
 
 
 class PlanStateVariation(VersionRowBase):
@@ -146,6 +152,9 @@ class PlanStateVariation(VersionRowBase):
     class Meta:
         ordering = ["state"]
 
+    def __str__(self) -> str:
+        return f"{self.state} variation"
+
 
 class PlanStateNotice(VersionRowBase):
     version = models.ForeignKey(
@@ -156,6 +165,9 @@ class PlanStateNotice(VersionRowBase):
 
     class Meta:
         ordering = ["state"]
+
+    def __str__(self) -> str:
+        return f"{self.state} notice"
 
 
 class InsuranceProduct(models.Model):
@@ -192,6 +204,9 @@ class InsuranceStateRate(VersionRowBase):
     class Meta:
         ordering = ["state"]
 
+    def __str__(self) -> str:
+        return f"{self.state}: {self.rate}"
+
 
 class InsuranceDeductibleFactor(VersionRowBase):
     version = models.ForeignKey(
@@ -202,3 +217,6 @@ class InsuranceDeductibleFactor(VersionRowBase):
 
     class Meta:
         ordering = ["deductible"]
+
+    def __str__(self) -> str:
+        return f"deductible {self.deductible}: {self.factor}"

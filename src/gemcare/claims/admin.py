@@ -1,6 +1,8 @@
 """Claims in the back office: the adjuster queue and each claim's lines and decisions."""
 
 from django.contrib import admin, messages
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from gemcare.claims.models import AWAITING_REVIEW, Claim, ClaimDecision, ClaimLine, Reimbursement
 from gemcare.claims.services import claim_review
@@ -34,8 +36,12 @@ class ClaimDecisionInline(ReadOnlyInline):
         "remaining_limit",
         "fulfilment",
         "status",
-        "explanation",
+        "explanation_text",
     ]
+
+    @admin.display(description="Explanation")
+    def explanation_text(self, obj) -> str:
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in obj.explanation))
 
 
 class ReimbursementInline(ReadOnlyInline):

@@ -87,6 +87,9 @@ class ClaimLine(models.Model):
     class Meta:
         ordering = ["claim", "position"]
 
+    def __str__(self) -> str:
+        return f"line {self.position + 1}: {self.service}"
+
 
 class ClaimDecision(models.Model):
     ENGINE = "engine"
@@ -111,6 +114,9 @@ class ClaimDecision(models.Model):
     class Meta:
         ordering = ["decided_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} decision: {self.decision}"
+
 
 class Reimbursement(models.Model):
     """What the jeweler is paid for the work: the actual cost, at most the approved amount."""
@@ -120,3 +126,6 @@ class Reimbursement(models.Model):
     amount = MoneyField()
     completed_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.amount} reimbursed on {self.completed_on}"

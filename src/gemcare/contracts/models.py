@@ -97,6 +97,9 @@ class HolderPeriod(models.Model):
     class Meta:
         ordering = ["since", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.holder} since {self.since}"
+
 
 class ContractEvent(models.Model):
     """Append-only history of a contract: its sale and every status change."""
@@ -111,6 +114,9 @@ class ContractEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.kind}"
 
 
 class Cancellation(models.Model):
@@ -144,3 +150,6 @@ class RefundPayment(models.Model):
     penalty = MoneyField()
     total = MoneyField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.total} paid on {self.paid_on}"

@@ -165,6 +165,7 @@ class Loss(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "losses"
         ordering = ["-loss_on", "-id"]
         indexes = [models.Index(fields=["suit_by"])]
 
