@@ -23,18 +23,17 @@ from gemcare.claims.models import (
     ClaimLine,
     Reimbursement,
 )
-from gemcare.common.audit import audit_entry, audit_record
+from gemcare.common.audit import audit_record
 from gemcare.common.clock import today
-from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
+from gemcare.common.errors import InvalidInput, Refused
 from gemcare.common.fields import ZERO
+from gemcare.common.inputs import check_code, parse_amount, parse_day, parse_flag
 from gemcare.common.rows import RowWriter
 from gemcare.contracts.models import ACTIVE, EXHAUSTED, REPLACED, Contract
 from gemcare.contracts.selectors import contract_facts
 from gemcare.contracts.services import contract_status_change, new_number
 from gemcare.partners.models import RepairCenter
 from gemcare.rules import adjudication, vocabulary
-from gemcare.rules.dates import parse_date
-from gemcare.rules.money import parse_money
 
 # The claim path writes through compiled statements (gemcare.common.rows): it is the hot path.
 CLAIMS, CLAIM_LINES, CLAIM_DECISIONS = (
@@ -69,10 +68,9 @@ def claim_facts_parse(
     maintenance_done: object,
 ) -> adjudication.ClaimFacts:
     """Check a claim as filed and turn it into the rules' input; errors name the field."""
-    with translate_rule_errors():
-        incident = parse_date(incident_on, field="incident")
-        filed = incident if filed_on is None else parse_date(filed_on, field="filed")
-        vocabulary.check_code(cause, vocabulary.CAUSES, field="cause", what="cause")
+    incident = parse_day(incident_on, field="incident")
+    filed = incident if filed_on is None else parse_day(filed_on, field="filed")
+    check_code(cause, vocabulary.CAUSES, field="cause", what="cause")
     if incident > today():
         raise InvalidInput("incident", incident, "is in the future")
     if filed > today():
@@ -81,9 +79,8 @@ def claim_facts_parse(
         raise InvalidInput(
             "incident", incident, "is after the filing date", code="incident_after_filing"
         )
-    for name, flag in (("repairable", repairable), ("maintenance_done", maintenance_done)):
-        if not isinstance(flag, bool):
-            raise InvalidInput(name, flag, "must be true or false")
+    parse_flag(repairable, field="repairable")
+    parse_flag(maintenance_done, field="maintenance_done")
     if not isinstance(lines, list | tuple) or not lines:
         raise InvalidInput("lines", lines, "a claim needs at least one service line")
     parsed = []
@@ -98,11 +95,10 @@ def claim_facts_parse(
             raise InvalidInput(
                 f"{where}.sizes", sizes, "must be a whole number of sizes, 1 or more"
             )
-        with translate_rule_errors():
-            service = vocabulary.check_code(
-                line.get("service"), vocabulary.SERVICES, field=f"{where}.service", what="service"
-            )
-            cost = parse_money(line.get("cost"), field=f"{where}.cost")
+        service = check_code(
+            line.get("service"), vocabulary.SERVICES, field=f"{where}.service", what="service"
+        )
+        cost = parse_amount(line.get("cost"), field=f"{where}.cost")
         parsed.append(adjudication.ClaimLine(service, cost, sizes))
     return adjudication.ClaimFacts(
         incident_on=incident,
@@ -240,8 +236,7 @@ def claim_review(
         raise Refused("claim_not_awaiting_review", "This claim is not waiting for a review.")
     amount = ZERO if deny else claim.approved
     if approved is not None and not deny:
-        with translate_rule_errors():
-            amount = parse_money(approved, field="approved")
+        amount = parse_amount(approved, field="approved")
         if amount > claim.approved:
             raise InvalidInput("approved", amount, "is above the amount the rules allow")
     contract = Contract.objects.select_for_update().get(pk=claim.contract_id)
@@ -272,9 +267,7 @@ def claim_review(
         status=claim.status,
         explanation=[note] if note else [],
     )
-    audit_entry(
-        actor=actor, action="claim_reviewed", entity=claim, data={"approved": str(amount)}
-    ).save()
+    audit_record(actor=actor, action="claim_reviewed", entity=claim, data={"approved": str(amount)})
     return claim
 
 
@@ -289,9 +282,8 @@ def claim_fulfil(
     repair_center: RepairCenter | None = None,
 ) -> Reimbursement:
     """The work is done: reimburse the jeweler its actual cost, at most the approved amount."""
-    with translate_rule_errors():
-        cost = parse_money(actual_cost, field="actual_cost")
-        completed = today() if completed_on is None else parse_date(completed_on, field="date")
+    cost = parse_amount(actual_cost, field="actual_cost")
+    completed = today() if completed_on is None else parse_day(completed_on, field="date")
     if route not in {IN_STORE, REPAIR_CENTER}:
         raise InvalidInput("route", route, "must be in_store or repair_center")
     if route == REPAIR_CENTER and repair_center is None:
@@ -314,10 +306,10 @@ def claim_fulfil(
         contract = Contract.objects.select_for_update().get(pk=claim.contract_id)
         contract_status_change(contract, REPLACED, on=completed, kind="replaced")
         contract.save(update_fields=["status"])
-    audit_entry(
+    audit_record(
         actor=actor,
         action="claim_fulfilled",
         entity=claim,
         data={"reimbursed": str(reimbursement.amount)},
-    ).save()
+    )
     return reimbursement

@@ -5,18 +5,6 @@ from django.db import models
 from gemcare.common.models import AuditEntry
 from gemcare.common.rows import RowWriter
 
-
-def audit_entry(*, actor, action: str, entity: models.Model, data: dict | None = None):
-    """An unsaved entry, for services that write several rows with one bulk insert."""
-    return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        entity=entity._meta.model_name,
-        entity_id=str(entity.pk),
-        data=data or {},
-    )
-
-
 AUDIT_ENTRIES = RowWriter(AuditEntry)
 
 

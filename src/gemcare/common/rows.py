@@ -65,7 +65,7 @@ class RowWriter:
         if statement is None:
             statement = self._read_statements[connection.vendor] = self._read_sql(connection)
         sql, columns, converters = statement
-        if not fields_match(columns, fields):
+        if not set(fields) <= set(columns):
             raise ValueError(f"get_for_update reads {columns}, not {list(fields)}")
         with connection.cursor() as cursor:
             cursor.execute(sql, [key])
@@ -162,10 +162,6 @@ class RowWriter:
         instance._state.adding = False
         instance._state.db = self.using
         return instance
-
-
-def fields_match(columns: list[str], fields: Sequence[str]) -> bool:
-    return set(fields) <= set(columns)
 
 
 def _convert(value, column_converters, connection):

@@ -6,6 +6,7 @@ before it writes, so a refused call changes nothing.
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -16,6 +17,7 @@ from gemcare.catalog.selectors import (
 )
 from gemcare.common.audit import audit_record
 from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
+from gemcare.common.inputs import check_code, check_state, parse_amount, parse_day, parse_flag
 from gemcare.common.rows import RowWriter
 from gemcare.contracts.models import (
     ACTIVE,
@@ -30,8 +32,6 @@ from gemcare.contracts.models import (
 from gemcare.contracts.selectors import contract_claims_summary
 from gemcare.partners.models import Store
 from gemcare.rules import vocabulary
-from gemcare.rules.dates import parse_date
-from gemcare.rules.money import parse_money
 from gemcare.rules.pricing import Quote, quote_plan, retailer_commission
 from gemcare.rules.products import TRANSFER_ANY, TRANSFER_GIFT_RECIPIENT_ONCE
 from gemcare.rules.refunds import CancellationFacts, late_penalty, plan_refund
@@ -57,21 +57,20 @@ def new_number(prefix: str) -> str:
 
 
 def contract_quote(*, product_code: str, item_kind: object, item_price: object) -> Quote:
-    version = plan_version_current(code=product_code)
-    terms = plan_terms_of(version)
-    with translate_rule_errors():
-        kind = vocabulary.check_code(
-            item_kind, vocabulary.ITEM_KINDS, field="item.kind", what="item kind"
-        )
-        price = parse_money(item_price, field="item.price", allow_zero=False)
-    return quote_plan(terms, item_kind=kind, item_price=price)
+    terms = plan_terms_of(plan_version_current(code=product_code))
+    return _item_quote(terms, item_kind, item_price)[2]
+
+
+def _item_quote(terms, item_kind: object, item_price: object) -> tuple[str, Decimal, Quote]:
+    kind = check_code(item_kind, vocabulary.ITEM_KINDS, field="item.kind", what="item kind")
+    price = parse_amount(item_price, field="item.price", allow_zero=False)
+    return kind, price, quote_plan(terms, item_kind=kind, item_price=price)
 
 
 def holder_create(*, name: object, state: object, **contact: object) -> Holder:
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput("holder.name", name, "is required")
-    with translate_rule_errors():
-        vocabulary.check_code(state, vocabulary.US_STATES, field="holder.state", what="US state")
+    check_state(state, field="holder.state")
     allowed = {"email", "phone", "address", "date_of_birth", "ssn", "government_id", "bank_account"}
     unknown = set(contact) - allowed
     if unknown:
@@ -94,9 +93,8 @@ def contract_sell(
     """Sell a plan on one item, at the price of the product version in force."""
     version = plan_version_current(code=product_code)
     terms = plan_terms_of(version)
-    with translate_rule_errors():
-        purchased = parse_date(purchased_on, field="purchased")
-        sold = parse_date(item.get("sold", purchased), field="item.sold")
+    purchased = parse_day(purchased_on, field="purchased")
+    sold = parse_day(item.get("sold", purchased), field="item.sold")
     if not isinstance(receipt_number, str) or not receipt_number.strip():
         raise InvalidInput("receipt_number", receipt_number, "is required")
     if sold > purchased:
@@ -108,26 +106,20 @@ def contract_sell(
             f"{product_code} is sold with the item, on the same receipt",
             code="plan_must_be_sold_with_item",
         )
-    quote = contract_quote(
-        product_code=product_code, item_kind=item.get("kind"), item_price=item.get("price")
-    )
+    kind, price, quote = _item_quote(terms, item.get("kind"), item.get("price"))
     if not quote.offer:
         raise Refused(quote.reason.code, quote.reason.words)
-    water_resistant = item.get("water_resistant", False)
-    gift = item.get("gift", False)
-    for key, flag in (("water_resistant", water_resistant), ("gift", gift)):
-        if not isinstance(flag, bool):
-            raise InvalidInput(f"item.{key}", flag, "must be true or false")
+    water_resistant = parse_flag(item.get("water_resistant", False), field="item.water_resistant")
+    gift = parse_flag(item.get("gift", False), field="item.gift")
     if not isinstance(holder, Holder):
         holder = holder_create(**holder)
-    price = parse_money(item["price"], field="item.price")
     contract = Contract.objects.create(
         number=new_number("C"),
         product_version=version,
         retailer_id=store.retailer_id,
         store=store,
         receipt_number=receipt_number.strip(),
-        item_kind=item["kind"],
+        item_kind=kind,
         item_description=str(item.get("description", "")),
         item_price=price,
         item_serial=str(item.get("serial", "")),
@@ -171,8 +163,7 @@ def _locked(contract: Contract) -> Contract:
 
 @transaction.atomic
 def contract_transfer(*, actor=None, contract: Contract, to_holder: Holder | dict, on: object):
-    with translate_rule_errors():
-        on_date = parse_date(on, field="date")
+    on_date = parse_day(on, field="date")
     contract = _locked(contract)
     terms = plan_terms_by_version_id(contract.product_version_id)
     if contract.status != ACTIVE:
@@ -213,15 +204,13 @@ def contract_cancel(
     reason: object = None,
     notice_on: object = None,
 ) -> Cancellation:
-    with translate_rule_errors():
-        cancel_date = parse_date(cancel_on, field="date")
-        notice_date = None if notice_on is None else parse_date(notice_on, field="notice")
-        vocabulary.check_code(by, vocabulary.CANCELLERS, field="by", what="canceller")
-        if reason is not None:
-            allowed = (
-                vocabulary.PROVIDER_CANCELLATION_REASONS | vocabulary.HOLDER_CANCELLATION_REASONS
-            )
-            vocabulary.check_code(reason, allowed, field="reason", what="cancellation reason")
+    cancel_date = parse_day(cancel_on, field="date")
+    notice_date = None if notice_on is None else parse_day(notice_on, field="notice")
+    check_code(by, vocabulary.CANCELLERS, field="by", what="canceller")
+    if reason is not None:
+        check_code(
+            reason, vocabulary.CANCELLATION_REASONS, field="reason", what="cancellation reason"
+        )
     contract = CONTRACTS.get_for_update(contract.pk, CANCELLATION_FIELDS)
     if contract.status not in {ACTIVE, "exhausted"}:
         raise Refused("contract_not_active", f"The contract is {contract.status}.")
@@ -272,8 +261,7 @@ def refund_payment_record(
     *, actor=None, cancellation: Cancellation, paid_on: object
 ) -> RefundPayment:
     """Pay a cancellation's refund, with the late penalty when it is paid after it was due."""
-    with translate_rule_errors():
-        paid = parse_date(paid_on, field="refund_paid")
+    paid = parse_day(paid_on, field="refund_paid")
     cancellation = Cancellation.objects.select_for_update().get(pk=cancellation.pk)
     if cancellation.payments.exists():
         raise Refused("refund_already_paid", "This refund has already been paid.")

@@ -94,6 +94,7 @@ US_STATES = frozenset(
 CANCELLERS = frozenset({"holder", "provider"})
 PROVIDER_CANCELLATION_REASONS = frozenset({"non_payment", "fraud", "misrepresentation"})
 HOLDER_CANCELLATION_REASONS = frozenset({"duplicate_warranty", "holder_request"})
+CANCELLATION_REASONS = PROVIDER_CANCELLATION_REASONS | HOLDER_CANCELLATION_REASONS
 
 COVERED_PERILS = frozenset(
     {

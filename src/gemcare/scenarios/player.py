@@ -81,8 +81,7 @@ def _money(amount: Decimal | None) -> str | None:
 
 
 def _error(error: ApplicationError) -> dict:
-    got = {"error": error.code, "message": error.describe()}
-    return got
+    return {"error": error.code, "message": error.describe()}
 
 
 class Player:

@@ -14,36 +14,13 @@ from django.core.validators import validate_email
 from gemcare.catalog.models import InsuranceRatingVersion
 from gemcare.catalog.selectors import insurance_rating_current, insurance_rating_of
 from gemcare.common.errors import InvalidInput, NotFound, Refused, translate_rule_errors
+from gemcare.common.inputs import parse_text
 from gemcare.insurance.models import Policy, PolicyEvent, ScheduledItem
-from gemcare.rules import vocabulary
-from gemcare.rules.dates import parse_date
 from gemcare.rules.insurance import InsuranceRating
-from gemcare.rules.money import parse_decimal, parse_money
+from gemcare.rules.money import parse_decimal
 
-MONEY_CEILING = Decimal("10000000000")  # what a MoneyField (12 digits, 2 decimals) holds
 INDEX_PLACES = Decimal("0.0001")
 INDEX_CEILING = Decimal("100000000")
-
-
-def parse_amount(value: object, *, field: str, allow_zero: bool = True) -> Decimal:
-    with translate_rule_errors():
-        amount = parse_money(value, field=field, allow_zero=allow_zero)
-    if amount >= MONEY_CEILING:
-        raise InvalidInput(field, value, "is too large")
-    return amount
-
-
-def parse_optional_amount(value: object, *, field: str) -> Decimal | None:
-    return None if value is None else parse_amount(value, field=field)
-
-
-def parse_day(value: object, *, field: str) -> dt.date:
-    with translate_rule_errors():
-        return parse_date(value, field=field)
-
-
-def parse_optional_day(value: object, *, field: str) -> dt.date | None:
-    return None if value is None or value == "" else parse_day(value, field=field)
 
 
 def parse_index(value: object, *, field: str) -> Decimal | None:
@@ -55,19 +32,6 @@ def parse_index(value: object, *, field: str) -> Decimal | None:
     if index != index.quantize(INDEX_PLACES) or index >= INDEX_CEILING:
         raise InvalidInput(field, value, "must have at most four decimals and eight digits")
     return index.quantize(INDEX_PLACES)
-
-
-def parse_text(value: object, *, field: str, max_length: int, required: bool = True) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput(field, value, "must be text")
-    text = value.strip()
-    if required and not text:
-        raise InvalidInput(field, value, "must not be empty")
-    if len(text) > max_length:
-        raise InvalidInput(field, value, f"must be at most {max_length} characters")
-    return text
 
 
 def parse_email(value: object, *, field: str) -> str:
@@ -86,17 +50,6 @@ def parse_installments(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput("installments", value, "must be a whole number")
     return value
-
-
-def parse_flag(value: object, *, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidInput(field, value, "must be true or false")
-    return value
-
-
-def check_state(value: object) -> str:
-    with translate_rule_errors():
-        return vocabulary.check_code(value, vocabulary.US_STATES, field="state", what="US state")
 
 
 def check_keys(raw: object, *, field: str, allowed: set[str]) -> Mapping:

@@ -9,6 +9,7 @@ from django.db.models import Max
 from gemcare.catalog.selectors import insurance_rating_of
 from gemcare.common.audit import audit_record
 from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
+from gemcare.common.inputs import parse_day, parse_optional_day
 from gemcare.insurance import selectors
 from gemcare.insurance.models import (
     Policy,
@@ -19,9 +20,7 @@ from gemcare.insurance.models import (
 )
 from gemcare.insurance.services._common import (
     money_text,
-    parse_day,
     parse_index,
-    parse_optional_day,
     policy_lock,
     policy_require_active,
     policy_status_change,

@@ -7,14 +7,12 @@ from django.db import transaction
 
 from gemcare.common.audit import audit_record
 from gemcare.common.errors import InvalidInput, translate_rule_errors
+from gemcare.common.inputs import parse_amount, parse_day, parse_text
 from gemcare.insurance.models import Policy, PolicyEvent, ScheduledItem
 from gemcare.insurance.services._common import (
     item_remove,
     money_text,
-    parse_amount,
-    parse_day,
     parse_index,
-    parse_text,
     policy_lock,
     policy_require_active,
     rating_of,

@@ -13,18 +13,16 @@ from django.db import transaction
 from gemcare.common.audit import audit_record
 from gemcare.common.clock import today
 from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
-from gemcare.insurance import selectors
-from gemcare.insurance.models import Loss, Policy, PolicyEvent, ScheduledItem
-from gemcare.insurance.services._common import (
-    item_remove,
-    money_text,
+from gemcare.common.inputs import (
     parse_amount,
     parse_day,
     parse_optional_amount,
     parse_optional_day,
     parse_text,
-    policy_lock,
 )
+from gemcare.insurance import selectors
+from gemcare.insurance.models import Loss, Policy, PolicyEvent, ScheduledItem
+from gemcare.insurance.services._common import item_remove, money_text, policy_lock
 from gemcare.rules import vocabulary
 from gemcare.rules.insurance import (
     LossFacts,

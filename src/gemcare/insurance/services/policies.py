@@ -12,19 +12,21 @@ from gemcare.catalog.selectors import insurance_rating_of
 from gemcare.common.audit import audit_record
 from gemcare.common.clock import today
 from gemcare.common.errors import InvalidInput, translate_rule_errors
+from gemcare.common.inputs import (
+    check_state,
+    parse_amount,
+    parse_day,
+    parse_flag,
+    parse_optional_day,
+    parse_text,
+)
 from gemcare.insurance.models import NamedInsured, Policy, PolicyEvent, ScheduledItem
 from gemcare.insurance.services._common import (
     check_keys,
-    check_state,
     money_text,
-    parse_amount,
-    parse_day,
     parse_email,
-    parse_flag,
     parse_index,
     parse_installments,
-    parse_optional_day,
-    parse_text,
     rating_current,
 )
 from gemcare.rules.insurance import PremiumQuote, check_possession, policy_period_end, quote_policy
