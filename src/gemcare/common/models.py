@@ -19,7 +19,20 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(max_length=64, db_index=True)
+    actor_label = models.CharField(
+        max_length=64,
+        default="",
+        help_text='Who acted: "user:12", "api_key:4", "system:contract_expiry".',
+    )
+    retailer = models.ForeignKey(
+        "partners.Retailer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The tenant whose data changed; empty for the provider's own records.",
+    )
+    action = models.CharField(max_length=64)
     entity = models.CharField(max_length=32)
     entity_id = models.CharField(max_length=64)
     data = models.JSONField(default=dict, blank=True)
