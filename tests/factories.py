@@ -26,7 +26,11 @@ from gemcare.catalog.models import (
 )
 from gemcare.catalog.services import presets_load
 from gemcare.claims.models import Claim, ClaimDecision, ClaimLine, Reimbursement
+from gemcare.claims.schemas import ClaimIn, FulfilmentIn, ReviewIn
+from gemcare.claims.services import claim_file, claim_fulfil, claim_review
+from gemcare.common.callers import Caller
 from gemcare.common.models import AuditEntry
+from gemcare.common.schemas import validate_input
 from gemcare.contracts.models import (
     Cancellation,
     Contract,
@@ -35,7 +39,18 @@ from gemcare.contracts.models import (
     HolderPeriod,
     RefundPayment,
 )
-from gemcare.contracts.services import contract_sell
+from gemcare.contracts.schemas import (
+    CancellationIn,
+    RefundPaymentIn,
+    SaleIn,
+    TransferIn,
+)
+from gemcare.contracts.services import (
+    contract_cancel,
+    contract_sell,
+    contract_transfer,
+    refund_payment_record,
+)
 from gemcare.partners.models import ProviderStaff, RepairCenter, Retailer, Store
 
 _sequence = itertools.count(1)
@@ -74,6 +89,37 @@ def holder_data(*, name: str = "Ada Holder", state: str = "OK", **extra: str) ->
     return {"name": name, "state": state, "email": "ada@example.com", **extra}
 
 
+# The caller of most service tests: the provider's own scheduled work sees every tenant.
+SYSTEM = Caller.system("tests")
+
+
+def sale_in(
+    product: str = "ljpp-lifetime",
+    state: str = "OK",
+    price: str = "1200.00",
+    kind: str = "ring",
+    purchased: object = dt.date(2024, 3, 1),
+    *,
+    holder: dict | Holder | None = None,
+    receipt_number: str | None = None,
+    **item: object,
+) -> SaleIn:
+    """A sale as the edge reads it; `holder=None` gives a new holder in `state`, a `Holder`
+    leaves it to the service's `holder` argument."""
+    if holder is None:
+        holder = holder_data(state=state)
+    return validate_input(
+        SaleIn,
+        {
+            "product": product,
+            "receipt_number": receipt_number or f"R-{next(_sequence)}",
+            "item": {"kind": kind, "price": price, "description": "A test item", **item},
+            "holder": None if isinstance(holder, Holder) else holder,
+            "purchased": purchased,
+        },
+    )
+
+
 def sell(
     product: str = "ljpp-lifetime",
     state: str = "OK",
@@ -83,16 +129,87 @@ def sell(
     *,
     store: Store | None = None,
     holder: dict | Holder | None = None,
+    caller: Caller = SYSTEM,
     **item: object,
 ) -> Contract:
     """A contract sold through the real service; `item` adds sold, gift, water_resistant..."""
+    existing = holder if isinstance(holder, Holder) else None
+    sale = sale_in(product, state, price, kind, purchased, holder=holder, **item)
     return contract_sell(
-        store=store or store_make(state=state),
-        product_code=product,
-        receipt_number=f"R-{next(_sequence)}",
-        item={"kind": kind, "price": price, "description": "A test item", **item},
-        holder=holder if holder is not None else holder_data(state=state),
-        purchased_on=purchased,
+        caller=caller, store=store or store_make(state=state), sale=sale, holder=existing
+    )
+
+
+def claim_in(
+    *lines: tuple,
+    cause: str = "wear_and_tear",
+    filed: object = "2024-06-10",
+    incident: object = "2024-06-01",
+    **extra: object,
+) -> ClaimIn:
+    """A claim as filed: `lines` are (service, cost) or (service, cost, sizes)."""
+    return validate_input(
+        ClaimIn,
+        {
+            "incident": incident,
+            "filed": filed,
+            "cause": cause,
+            "lines": [
+                {
+                    "service": line[0],
+                    "cost": line[1],
+                    **({"sizes": line[2]} if len(line) > 2 else {}),
+                }
+                for line in lines
+            ],
+            **extra,
+        },
+    )
+
+
+def file_claim(contract: Contract, *lines: tuple, caller: Caller = SYSTEM, **claim: object):
+    """File a claim through the real service (see `claim_in` for the arguments)."""
+    return claim_file(caller=caller, contract=contract, claim=claim_in(*lines, **claim))
+
+
+def review(claim, *, caller: Caller | None = None, **values: object):
+    """An adjuster's review through the real service: confirm, `approved=...` or `deny=True`."""
+    if caller is None:
+        caller = Caller.provider(adjuster_make())
+    return claim_review(caller=caller, claim=claim, review=validate_input(ReviewIn, values))
+
+
+def fulfil(claim, *, caller: Caller = SYSTEM, **values: object):
+    """The work done, through the real service: `actual_cost`, `completed`, `route`..."""
+    return claim_fulfil(caller=caller, claim=claim, fulfilment=validate_input(FulfilmentIn, values))
+
+
+def cancel(contract: Contract, *, caller: Caller = SYSTEM, **values: object):
+    """Cancel through the real service: `date`, `by`, `reason`, `notice`."""
+    return contract_cancel(
+        caller=caller, contract=contract, cancellation=validate_input(CancellationIn, values)
+    )
+
+
+def pay_refund(cancellation, paid: object, *, caller: Caller = SYSTEM):
+    return refund_payment_record(
+        caller=caller,
+        cancellation=cancellation,
+        payment=validate_input(RefundPaymentIn, {"paid": paid}),
+    )
+
+
+def transfer(contract: Contract, date: object, *, to: dict | Holder | None = None, caller=SYSTEM):
+    """Transfer through the real service, to a new holder (a dict) or an existing one."""
+    existing = to if isinstance(to, Holder) else None
+    values = {"date": date}
+    if existing is None:
+        values["holder"] = to or holder_data(name="Ben Recipient", state=contract.holder.state)
+    return contract_transfer(
+        caller=caller,
+        contract=contract,
+        transfer=validate_input(TransferIn, values),
+        to_holder=existing,
     )
 
 
@@ -164,7 +281,7 @@ def presets_once(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            presets_load()
+            presets_load(caller=Caller.system("presets"))
         except BaseException:
             outer.__exit__(*sys.exc_info())
             raise

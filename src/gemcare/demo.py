@@ -15,10 +15,16 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from gemcare.catalog.services import presets_load
+from gemcare.claims import schemas as claim_input
 from gemcare.claims import services as claims
 from gemcare.claims.models import AWAITING_REVIEW
+from gemcare.common.callers import Caller
+from gemcare.common.clock import clock_set
 from gemcare.common.errors import ApplicationError
+from gemcare.common.schemas import validate_input
+from gemcare.contracts import schemas as contract_input
 from gemcare.contracts import services as contracts
+from gemcare.contracts.expiry import contracts_expire
 from gemcare.contracts.models import ACTIVE, Contract
 from gemcare.insurance import services as insurance
 from gemcare.partners.models import ProviderStaff, RepairCenter, Retailer, RetailerStaff, Store
@@ -86,13 +92,16 @@ REPAIRS = {
 }
 
 
+DEMO = Caller.system("demo")
+
+
 def demo_is_loaded() -> bool:
     return Retailer.objects.filter(code="brilliant").exists()
 
 
 @transaction.atomic
 def demo_load(*, contracts_count: int = 300, today: dt.date | None = None) -> dict:
-    presets_load()
+    presets_load(caller=Caller.system("presets"))
     rng = random.Random(2026)
     today = today or dt.date.today()
     users = _users()
@@ -110,7 +119,7 @@ def demo_load(*, contracts_count: int = 300, today: dt.date | None = None) -> di
     # A few older sales whose three-year term is over, then the daily expiry run.
     for index in range(contracts_count, contracts_count + 6):
         _sell(rng, stores, today, index, days_ago=(3 * 365 + 20, 5 * 365))
-    contracts.contracts_expire(on=today)
+    contracts_expire(caller=DEMO, on=today)
     counts = _claims(rng, [c for c in sold if c is not None], today, users["adjuster"])
     counts["contracts"] = Contract.objects.count()
     counts["policies"] = _policies(rng, today)
@@ -203,27 +212,40 @@ def _sell(
     if product == "ljpp-lifetime" and rng.random() < 0.2:
         item["sold"] = purchased - dt.timedelta(days=rng.randint(1, 60))
     name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    sale = {
+        "product": product,
+        "receipt_number": f"{store.code.upper()}-{10000 + index}",
+        "item": item,
+        "holder": {
+            "name": name,
+            "state": store.state,
+            "email": f"{name.lower().replace(' ', '.')}{index}@example.com",
+            "phone": f"555-01{index % 100:02d}",
+            "date_of_birth": str(dt.date(rng.randint(1950, 2000), rng.randint(1, 12), 14)),
+        },
+        "purchased": purchased,
+    }
     try:
-        return contracts.contract_sell(
-            store=store,
-            product_code=product,
-            receipt_number=f"{store.code.upper()}-{10000 + index}",
-            item=item,
-            holder={
-                "name": name,
-                "state": store.state,
-                "email": f"{name.lower().replace(' ', '.')}{index}@example.com",
-                "phone": f"555-01{index % 100:02d}",
-                "date_of_birth": str(dt.date(rng.randint(1950, 2000), rng.randint(1, 12), 14)),
-            },
-            purchased_on=purchased,
-        )
+        with clock_set(purchased):  # a sale happens at the counter on its purchase date
+            return contracts.contract_sell(
+                caller=DEMO, store=store, sale=validate_input(contract_input.SaleIn, sale)
+            )
     except ApplicationError:  # e.g. an item above ljpp's bands: no offer, as at a real counter
         return None
 
 
+def _after_last_event(contract: Contract, day: dt.date, today: dt.date) -> dt.date | None:
+    """`day`, moved on to the contract's latest event if it lies before it: events on a
+    contract happen in date order. None when that would be after today."""
+    day = max(day, contract.last_event_on)
+    return day if day <= today else None
+
+
 def _claims(rng: random.Random, sold: list[Contract], today: dt.date, adjuster) -> dict:
+    """Claims, reviews, fulfilments, cancellations and transfers, each played on its own
+    date, after the contract's latest event, as a real store's history would be."""
     counts = {"claims": 0, "cancellations": 0, "transfers": 0}
+    adjuster_caller = Caller.provider(adjuster)
     for contract in rng.sample(sold, k=min(len(sold), 140)):
         contract.refresh_from_db()
         if contract.status != ACTIVE:
@@ -231,7 +253,7 @@ def _claims(rng: random.Random, sold: list[Contract], today: dt.date, adjuster) 
         filed = contract.purchased_on + dt.timedelta(
             days=rng.randint(10, max(11, (today - contract.purchased_on).days))
         )
-        filed = min(filed, today)
+        filed = _after_last_event(contract, min(filed, today), today)
         services = REPAIRS[contract.item_kind]
         lines = [
             {"service": service, "cost": f"{rng.choice([45, 85, 120, 240, 380, 900, 1700])}.00"}
@@ -241,27 +263,44 @@ def _claims(rng: random.Random, sold: list[Contract], today: dt.date, adjuster) 
             ["wear_and_tear", "accidental_damage", "manufacturing_defect", "theft"],
             weights=[6, 3, 2, 1],
         )[0]
+        incident_days, repairable = rng.randint(0, 5), rng.random() > 0.08
+        if filed is None:
+            continue
+        claim_in = {
+            "incident": max(contract.purchased_on, filed - dt.timedelta(days=incident_days)),
+            "filed": filed,
+            "cause": cause,
+            "lines": lines,
+            "repairable": repairable,
+        }
         try:
-            claim = claims.claim_file(
-                contract=contract,
-                incident_on=filed - dt.timedelta(days=rng.randint(0, 5)),
-                filed_on=filed,
-                cause=cause,
-                lines=lines,
-                repairable=rng.random() > 0.08,
-            )
+            with clock_set(filed):
+                claim = claims.claim_file(
+                    caller=DEMO,
+                    contract=contract,
+                    claim=validate_input(claim_input.ClaimIn, claim_in),
+                )
         except ApplicationError:
             continue
         counts["claims"] += 1
         roll = rng.random()
         if claim.status == AWAITING_REVIEW and roll < 0.6:
-            claim = claims.claim_review(actor=adjuster, claim=claim)
+            with clock_set(filed):  # the adjuster reviews on the day it is filed
+                claim = claims.claim_review(
+                    caller=adjuster_caller, claim=claim, review=claim_input.ReviewIn()
+                )
         if claim.status == "approved" and roll < 0.75:
-            claims.claim_fulfil(
-                claim=claim,
-                actual_cost=str(claim.approved - Decimal(rng.choice([0, 0, 5, 12]))),
-                completed_on=min(today, claim.filed_on + dt.timedelta(days=rng.randint(3, 40))),
-            )
+            completed = min(today, claim.filed_on + dt.timedelta(days=rng.randint(3, 40)))
+            fulfilment = {
+                "actual_cost": str(claim.approved - Decimal(rng.choice([0, 0, 5, 12]))),
+                "completed": completed,
+            }
+            with clock_set(completed):
+                claims.claim_fulfil(
+                    caller=DEMO,
+                    claim=claim,
+                    fulfilment=validate_input(claim_input.FulfilmentIn, fulfilment),
+                )
     for contract in rng.sample(sold, k=min(len(sold), 40)):
         contract.refresh_from_db()
         if contract.status != ACTIVE:
@@ -269,31 +308,64 @@ def _claims(rng: random.Random, sold: list[Contract], today: dt.date, adjuster) 
         if rng.random() < 0.5:
             # Some within the 30-day free look (voided, full refund), most after it.
             days = rng.choice([rng.randint(3, 25), rng.randint(31, 400), rng.randint(31, 400)])
-            cancel_on = min(today, contract.purchased_on + dt.timedelta(days=days))
+            cancel_on = _after_last_event(
+                contract, min(today, contract.purchased_on + dt.timedelta(days=days)), today
+            )
+            paid_after = dt.timedelta(days=rng.choice([5, 20, 45, 70]))
+            if cancel_on is None:
+                continue
+            paid_on = cancel_on + paid_after
             try:
-                cancellation = contracts.contract_cancel(
-                    contract=contract, cancel_on=cancel_on, by="holder"
-                )
-            except ApplicationError:
+                with clock_set(cancel_on):
+                    cancellation = contracts.contract_cancel(
+                        caller=DEMO,
+                        contract=contract,
+                        cancellation=validate_input(
+                            contract_input.CancellationIn, {"date": cancel_on, "by": "holder"}
+                        ),
+                    )
+            except ApplicationError:  # e.g. a claim still awaiting review
                 continue
             counts["cancellations"] += 1
-            paid_on = cancel_on + dt.timedelta(days=rng.choice([5, 20, 45, 70]))
             if paid_on <= today:
-                contracts.refund_payment_record(cancellation=cancellation, paid_on=paid_on)
+                with clock_set(paid_on):
+                    contracts.refund_payment_record(
+                        caller=DEMO,
+                        cancellation=cancellation,
+                        payment=validate_input(contract_input.RefundPaymentIn, {"paid": paid_on}),
+                    )
         else:
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            on = _after_last_event(
+                contract,
+                min(today, contract.purchased_on + dt.timedelta(days=rng.randint(30, 300))),
+                today,
+            )
+            if on is None:
+                continue
+            transfer = {"date": on, "holder": {"name": name, "state": contract.holder.state}}
             try:
-                contracts.contract_transfer(
-                    contract=contract,
-                    to_holder={"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}"},
-                    on=min(today, contract.purchased_on + dt.timedelta(days=rng.randint(30, 300))),
-                )
-            except ApplicationError:
+                with clock_set(on):
+                    contracts.contract_transfer(
+                        caller=DEMO,
+                        contract=contract,
+                        transfer=validate_input(contract_input.TransferIn, transfer),
+                    )
+            except ApplicationError:  # ljpp plans do not transfer
                 continue
             counts["transfers"] += 1
     return counts
 
 
 def _policies(rng: random.Random, today: dt.date) -> int:
+    """A few policies through the insurance services; each loss is recorded on its own day,
+    as the platform's clock would have it."""
+    from gemcare.common.callers import Caller
+    from gemcare.common.clock import clock_set
+    from gemcare.common.schemas import validate_input
+    from gemcare.insurance.schemas import LossIn, PolicyBindIn
+
+    caller = Caller.system("demo")
     made = 0
     for index, (state, deductible, items) in enumerate(
         [
@@ -305,22 +377,27 @@ def _policies(rng: random.Random, today: dt.date) -> int:
         ]
     ):
         start = today - dt.timedelta(days=rng.randint(20, 300))
-        policy = insurance.policy_bind(
-            named_insureds=[{"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}"}],
-            address=f"{100 + index} Elm Street",
-            state=state,
-            start=start,
-            deductible=deductible,
-            items=[{"ref": ref, "kind": kind, "limit": limit} for ref, kind, limit in items],
-            installments=12 if index % 2 else 1,
-        )
+        terms = {
+            "named_insureds": [{"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}"}],
+            "address": f"{100 + index} Elm Street",
+            "state": state,
+            "start": start,
+            "deductible": deductible,
+            "items": [{"ref": ref, "kind": kind, "limit": limit} for ref, kind, limit in items],
+            "installments": 12 if index % 2 else 1,
+        }
+        policy = insurance.policy_bind(caller=caller, data=validate_input(PolicyBindIn, terms))
         made += 1
         if index in (0, 2):
-            insurance.loss_record(
-                policy=policy,
-                loss_on=min(today, start + dt.timedelta(days=15)),
-                peril="accidental_damage" if index == 0 else "theft",
-                cost="650.00" if index == 0 else "27500.00",
-                item_ref="r1",
-            )
+            loss_on = min(today, start + dt.timedelta(days=15))
+            loss = {
+                "loss_on": loss_on,
+                "peril": "accidental_damage" if index == 0 else "theft",
+                "cost": "650.00" if index == 0 else "27500.00",
+                "item_ref": "r1",
+            }
+            with clock_set(loss_on):
+                insurance.loss_record(
+                    caller=caller, policy=policy, data=validate_input(LossIn, loss)
+                )
     return made

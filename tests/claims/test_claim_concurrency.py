@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from factories import sell
+from factories import SYSTEM, claim_in, sell
 
 from gemcare.catalog.services import presets_load
 from gemcare.claims.models import Claim
 from gemcare.claims.services import claim_file
+from gemcare.common.callers import Caller
 from gemcare.contracts.models import EXHAUSTED, Contract
 
 pytestmark = [
@@ -24,7 +25,7 @@ pytestmark = [
 @pytest.fixture
 def presets(transactional_db):
     """Committed presets (this module's tests commit, so no module-wide transaction)."""
-    presets_load()
+    presets_load(caller=Caller.system("presets"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -37,11 +38,9 @@ def test_two_claims_at_once_never_approve_more_than_the_limit(presets):
         try:
             start.wait(timeout=10)
             claim_file(
+                caller=SYSTEM,
                 contract=contract,
-                incident_on="2024-06-01",
-                filed_on="2024-06-10",
-                cause="wear_and_tear",
-                lines=[{"service": "prong_repair", "cost": "1000.00"}],
+                claim=claim_in(("prong_repair", "1000.00")),
             )
         except BaseException as error:  # reported below, in the test's thread
             errors.append(error)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from factories import row_counts, sell, snapshot
+from factories import SYSTEM, file_claim, row_counts, sell, snapshot
 
 from gemcare.claims.models import (
     APPROVED,
@@ -18,23 +18,18 @@ from gemcare.claims.models import (
     RETURNED_TO_JEWELER,
     ClaimDecision,
 )
+from gemcare.claims.schemas import ClaimIn
 from gemcare.claims.services import claim_file
 from gemcare.common.errors import InvalidInput
 from gemcare.common.models import AuditEntry
+from gemcare.common.schemas import validate_input
 from gemcare.contracts.models import ACTIVE, EXHAUSTED
 
 FILED = dt.date(2024, 6, 10)
 
 
-def file(contract, *lines, cause="wear_and_tear", filed="2024-06-10", incident="2024-06-01", **kw):
-    return claim_file(
-        contract=contract,
-        incident_on=incident,
-        filed_on=filed,
-        cause=cause,
-        lines=[{"service": service, "cost": cost} for service, cost in lines],
-        **kw,
-    )
+def file(contract, *lines, **claim):
+    return file_claim(contract, *lines, **claim)
 
 
 def line_rows(claim) -> list[tuple]:
@@ -250,7 +245,7 @@ def tomorrow() -> str:
 
 
 BAD_CLAIMS = [
-    # (what is wrong, claim_file arguments changed, field, code)
+    # (what is wrong, the claim's input changed, field, code)
     ("unknown cause", {"cause": "meteor"}, "cause", "invalid"),
     (
         "unknown service",
@@ -277,15 +272,16 @@ BAD_CLAIMS = [
         "invalid",
     ),
     ("cost missing", {"lines": [{"service": "prong_repair"}]}, "lines[0].cost", "invalid"),
-    ("incident after filing", {"incident_on": "2024-06-11"}, "incident", "incident_after_filing"),
-    ("no such date", {"incident_on": "2024-06-31"}, "incident", "invalid"),
+    ("incident after filing", {"incident": "2024-06-11"}, "incident", "incident_after_filing"),
+    ("no such date", {"incident": "2024-06-31"}, "incident", "invalid"),
+    # Filed today by default: an incident tomorrow lies after the filing.
     (
         "incident in the future",
-        {"filed_on": None, "incident_on": "tomorrow"},
+        {"filed": None, "incident": "tomorrow"},
         "incident",
-        "invalid",
+        "incident_after_filing",
     ),
-    ("filed in the future", {"filed_on": "tomorrow"}, "filed", "invalid"),
+    ("filed in the future", {"filed": "tomorrow"}, "filed", "invalid"),
     ("no lines", {"lines": []}, "lines", "invalid"),
     ("lines not a list", {"lines": "prong_repair"}, "lines", "invalid"),
     (
@@ -306,19 +302,19 @@ BAD_CLAIMS = [
 def test_bad_claim_input_names_the_field_and_writes_nothing(presets, changes, field, code):
     contract = sell("ljpp-lifetime", price="1200.00")
     arguments = {
-        "incident_on": "2024-06-01",
-        "filed_on": "2024-06-10",
+        "incident": "2024-06-01",
+        "filed": "2024-06-10",
         "cause": "wear_and_tear",
         "lines": [{"service": "prong_repair", "cost": "85.00"}],
         **changes,
     }
-    for key in ("incident_on", "filed_on"):
+    for key in ("incident", "filed"):
         if arguments.get(key) == "tomorrow":
             arguments[key] = tomorrow()
     before, counts = snapshot(contract), row_counts()
 
     with pytest.raises(InvalidInput) as invalid:
-        claim_file(contract=contract, **arguments)
+        claim_file(caller=SYSTEM, contract=contract, claim=validate_input(ClaimIn, arguments))
 
     assert invalid.value.field == field
     assert invalid.value.code == code

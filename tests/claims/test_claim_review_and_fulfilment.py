@@ -4,7 +4,17 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from factories import adjuster_make, repair_center_make, row_counts, sell, snapshot
+from factories import (
+    SYSTEM,
+    adjuster_make,
+    file_claim,
+    fulfil,
+    repair_center_make,
+    review,
+    row_counts,
+    sell,
+    snapshot,
+)
 
 from gemcare.claims.models import (
     APPROVED,
@@ -16,21 +26,24 @@ from gemcare.claims.models import (
     ClaimDecision,
 )
 from gemcare.claims.selectors import claims_unpaid_after_60_days
-from gemcare.claims.services import claim_file, claim_fulfil, claim_review
+from gemcare.common.callers import Caller
 from gemcare.common.errors import InvalidInput, Refused
 from gemcare.common.models import AuditEntry
 from gemcare.contracts.models import ACTIVE, EXHAUSTED, REPLACED
 
 
-def file(contract, *lines, cause="wear_and_tear", filed="2024-06-10", **kw):
-    return claim_file(
-        contract=contract,
-        incident_on="2024-06-01",
-        filed_on=filed,
-        cause=cause,
-        lines=[{"service": service, "cost": cost} for service, cost in lines],
-        **kw,
-    )
+def file(contract, *lines, **claim):
+    return file_claim(contract, *lines, **claim)
+
+
+def claim_review(*, actor, claim, **values):
+    return review(claim, caller=Caller.provider(actor), **values)
+
+
+def claim_fulfil(*, claim, **values):
+    if "completed_on" in values:
+        values["completed"] = values.pop("completed_on")
+    return fulfil(claim, **values)
 
 
 def big_claim():
@@ -259,21 +272,32 @@ def test_a_denied_claim_cannot_be_fulfilled(presets):
 
 
 @pytest.mark.parametrize(
-    ("arguments", "field"),
+    ("arguments", "field", "code"),
     [
-        ({"route": REPAIR_CENTER}, "repair_center"),
-        ({"route": "by_drone"}, "route"),
-        ({"actual_cost": "-5.00"}, "actual_cost"),
-        ({"completed_on": "2024-06-01"}, "date"),
+        ({"route": REPAIR_CENTER}, "repair_center", "repair_center_required"),
+        ({"route": "by_drone"}, "route", "invalid"),
+        ({"actual_cost": "-5.00"}, "actual_cost", "invalid"),
+        ({"repair_center": "x" * 33, "route": REPAIR_CENTER}, "repair_center", "invalid"),
     ],
 )
-def test_bad_fulfilment_input_names_the_field(presets, arguments, field):
+def test_bad_fulfilment_input_names_the_field(presets, arguments, field, code):
     contract = sell("ljpp-lifetime", price="1200.00")
     claim = file(contract, ("prong_repair", "85.00"))
 
-    error = assert_fulfil_refused(contract, claim, InvalidInput, "invalid", **arguments)
+    error = assert_fulfil_refused(contract, claim, InvalidInput, code, **arguments)
 
     assert error.field == field
+
+
+def test_a_fulfilment_before_the_claim_was_filed_is_out_of_order(presets):
+    contract = sell("ljpp-lifetime", price="1200.00")
+    claim = file(contract, ("prong_repair", "85.00"))
+
+    error = assert_fulfil_refused(
+        contract, claim, Refused, "out_of_order", completed_on="2024-06-01"
+    )
+
+    assert "2024-06-01" in error.message and "2024-06-10" in error.message
 
 
 def test_a_claim_shipped_to_a_repair_center_records_it(presets):
@@ -286,7 +310,7 @@ def test_a_claim_shipped_to_a_repair_center_records_it(presets):
         actual_cost="85.00",
         completed_on="2024-06-30",
         route=REPAIR_CENTER,
-        repair_center=center,
+        repair_center=center.code,
     )
 
     claim.refresh_from_db()
@@ -301,14 +325,14 @@ def test_claims_unpaid_after_60_days_are_flagged_from_day_61(presets):
     approved = file(contract, ("prong_repair", "85.00"))
     awaiting = file(contract, ("stone_replacement", "1800.00"))
     fulfilled = file(contract, ("prong_repair", "50.00"))
-    claim_fulfil(claim=fulfilled, actual_cost="50.00", completed_on="2024-06-11")
     file(contract, ("prong_repair", "85.00"), cause="theft")  # denied
+    claim_fulfil(claim=fulfilled, actual_cost="50.00", completed_on="2024-06-11")
     file(contract, ("prong_repair", "85.00"), filed="2024-07-10")  # filed later
     assert awaiting.status == AWAITING_REVIEW
 
     # Filed 2024-06-10: day 60 is 2024-08-09, day 61 is 2024-08-10.
-    assert list(claims_unpaid_after_60_days(on=dt.date(2024, 8, 9))) == []
-    flagged = claims_unpaid_after_60_days(on=dt.date(2024, 8, 10))
+    assert list(claims_unpaid_after_60_days(caller=SYSTEM, on=dt.date(2024, 8, 9))) == []
+    flagged = claims_unpaid_after_60_days(caller=SYSTEM, on=dt.date(2024, 8, 10))
     assert {claim.pk for claim in flagged} == {approved.pk, awaiting.pk}
 
 

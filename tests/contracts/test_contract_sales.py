@@ -4,11 +4,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from factories import holder_data, retailer_make, row_counts, sell, store_make
+from factories import SYSTEM, holder_data, retailer_make, row_counts, sale_in, sell, store_make
 
 from gemcare.common.errors import InvalidInput, Refused
 from gemcare.common.models import AuditEntry
+from gemcare.common.schemas import validate_input
 from gemcare.contracts.models import ACTIVE, HolderPeriod
+from gemcare.contracts.schemas import QuoteIn
 from gemcare.contracts.services import contract_quote, contract_sell
 
 MARCH_1 = dt.date(2024, 3, 1)
@@ -55,7 +57,12 @@ def test_sell_uses_the_retailers_own_commission_rate(presets):
 
 
 def test_quote_gives_the_band_price(presets):
-    quote = contract_quote(product_code="care-watch-3yr", item_kind="watch", item_price="4000.00")
+    quote = contract_quote(
+        caller=SYSTEM,
+        quote=validate_input(
+            QuoteIn, {"product": "care-watch-3yr", "kind": "watch", "price": "4000.00"}
+        ),
+    )
 
     assert (quote.offer, quote.price) == (True, Decimal("269.00"))
 
@@ -122,7 +129,12 @@ BAD_SALES = [
     ("unknown item kind", {"kind": "tiara"}, "item.kind", "invalid"),
     ("unknown state", {"holder": holder_data(state="ZZ")}, "holder.state", "invalid"),
     ("holder without name", {"holder": holder_data(name=" ")}, "holder.name", "invalid"),
-    ("unknown holder field", {"holder": holder_data(shoe_size="9")}, "holder.shoe_size", "invalid"),
+    (
+        "unknown holder field",
+        {"holder": holder_data(shoe_size="9")},
+        "holder.shoe_size",
+        "unknown_field",
+    ),
     ("gift not a flag", {"gift": "yes"}, "item.gift", "invalid"),
 ]
 
@@ -150,14 +162,7 @@ def test_a_blank_receipt_number_is_refused(presets):
     before = row_counts()
 
     with pytest.raises(InvalidInput) as invalid:
-        contract_sell(
-            store=store,
-            product_code="ljpp-lifetime",
-            receipt_number="  ",
-            item={"kind": "ring", "price": "1200.00"},
-            holder=holder_data(),
-            purchased_on="2024-03-01",
-        )
+        contract_sell(caller=SYSTEM, store=store, sale=sale_in(receipt_number="  "))
 
     assert invalid.value.field == "receipt_number"
     assert row_counts() == before

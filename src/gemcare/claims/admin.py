@@ -5,9 +5,12 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from gemcare.claims.models import AWAITING_REVIEW, Claim, ClaimDecision, ClaimLine, Reimbursement
+from gemcare.claims.schemas import ReviewIn
 from gemcare.claims.services import claim_review
 from gemcare.common.admin import ReadOnlyAdmin, ReadOnlyInline
+from gemcare.common.callers import Caller
 from gemcare.common.errors import ApplicationError
+from gemcare.partners.models import ProviderStaff
 
 
 class ClaimLineInline(ReadOnlyInline):
@@ -48,11 +51,23 @@ class ReimbursementInline(ReadOnlyInline):
     model = Reimbursement
 
 
+def _caller(user) -> Caller:
+    """The adjuster reviewing; a superuser without a staff record acts as an administrator."""
+    if user.is_superuser and getattr(user, "provider_staff", None) is None:
+        return Caller.provider(user, role=ProviderStaff.ADMIN)
+    return Caller.provider(user)
+
+
 @admin.action(description="Confirm the rules' decision (adjuster review)")
 def confirm(modeladmin, request, queryset) -> None:
+    try:
+        caller = _caller(request.user)
+    except PermissionError:
+        modeladmin.message_user(request, "Only the provider's staff review claims.", messages.ERROR)
+        return
     for claim in queryset.filter(status=AWAITING_REVIEW):
         try:
-            claim_review(actor=request.user, claim=claim)
+            claim_review(caller=caller, claim=claim, review=ReviewIn())
         except ApplicationError as error:
             modeladmin.message_user(request, f"{claim}: {error.describe()}", messages.ERROR)
         else:

@@ -43,7 +43,11 @@ class Claim(models.Model):
 
     number = models.CharField(max_length=16, unique=True)
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="claims")
-    filed_on = models.DateField(db_index=True)
+    # The contract's retailer, kept on the claim so a tenant's claim lists need no join.
+    retailer = models.ForeignKey(
+        "partners.Retailer", on_delete=models.PROTECT, related_name="claims", db_index=False
+    )
+    filed_on = models.DateField()
     incident_on = models.DateField()
     cause = models.CharField(max_length=32)
     repairable = models.BooleanField(default=True)
@@ -54,7 +58,7 @@ class Claim(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(max_length=24, choices=STATUSES, db_index=True)
+    status = models.CharField(max_length=24, choices=STATUSES)
     # The decision in force (its history is in ClaimDecision).
     decision = models.CharField(max_length=24)
     reason_code = models.CharField(max_length=40, blank=True)
@@ -68,6 +72,24 @@ class Claim(models.Model):
         RepairCenter, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # The adjuster queue, oldest first; the 60-day unpaid list.
+            models.Index(
+                fields=["filed_on", "id"],
+                condition=models.Q(status=AWAITING_REVIEW),
+                name="claim_review_queue",
+            ),
+            # With claim_review_queue, the 60-day unpaid list (awaiting review or approved).
+            models.Index(
+                fields=["filed_on", "id"],
+                condition=models.Q(status=APPROVED),
+                name="claim_approved_unpaid",
+            ),
+            # A retailer's claim lists, newest first, by status.
+            models.Index(fields=["retailer", "status", "filed_on"]),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -1,36 +1,91 @@
-"""Reading claims."""
+"""Reading claims, always on behalf of a caller: "not found" for a claim that is not theirs."""
 
 import datetime as dt
+import heapq
+import itertools
+
+from django.db.models import F, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 
 from gemcare.claims.models import APPROVED, AWAITING_REVIEW, Claim
+from gemcare.common.callers import Caller, caller_scope
 from gemcare.common.errors import NotFound
-from gemcare.partners.models import Retailer
+from gemcare.contracts.selectors import contract_get
 from gemcare.rules.adjudication import UNPAID_FLAG_DAYS, UnpaidEscalation, unpaid_escalation
 
 
-def claim_get(*, number: str, retailer: Retailer | None = None) -> Claim:
-    query = Claim.objects.select_related("contract")
-    if retailer is not None:
-        query = query.filter(contract__retailer=retailer)
+def claims_visible(*, caller: Caller) -> QuerySet[Claim]:
+    """Every claim the caller may see: a retailer's (with a store, that store's), those on
+    the contracts a holder currently holds, or, for the provider, all."""
+    scope = caller_scope(
+        caller, retailer="retailer_id", store="contract__store_id", holder="contract__holder_id"
+    )
+    return Claim.objects.none() if scope is None else Claim.objects.filter(**scope)
+
+
+def claim_get(*, caller: Caller, number: str) -> Claim:
+    query = claims_visible(caller=caller).select_related("contract")
     try:
         return query.get(number=number)
-    except Claim.DoesNotExist:
+    except (Claim.DoesNotExist, ValueError, TypeError):
         raise NotFound("claim", number) from None
 
 
-def claims_awaiting_review():
-    return (
-        Claim.objects.filter(status=AWAITING_REVIEW).select_related("contract").order_by("filed_on")
+def claims_of_contract(*, caller: Caller, contract_number: str) -> QuerySet[Claim]:
+    """A contract's claims, in the order filed; "not found" if the contract is not the
+    caller's."""
+    contract = contract_get(caller=caller, number=contract_number)
+    return Claim.objects.filter(contract=contract).order_by("filed_on", "id")
+
+
+# The most claims one page of a queue holds.
+QUEUE_PAGE_MAX = 500
+
+
+def _queue_page(query: QuerySet[Claim], *, after: tuple[dt.date, int] | None, limit: int):
+    """One page of a claim queue, oldest first, by keyset on (filed_on, id).
+
+    `after` is the (filed_on, id) of the last claim of the previous page: the database starts
+    there in the index instead of reading and discarding every earlier row (an OFFSET), so
+    page 500 costs what page 1 does, and a claim decided meanwhile never shifts a page."""
+    if not 1 <= limit <= QUEUE_PAGE_MAX:
+        raise ValueError(f"a page holds 1 to {QUEUE_PAGE_MAX} claims")
+    if after is not None:
+        # A row comparison, (filed_on, id) > (day, id), through Django's composite-key lookups:
+        # one range of the (filed_on, id) index.
+        # Written as "later day, or same day and larger id", PostgreSQL reads every later row
+        # through a bitmap and sorts them, which is the cost keyset paging is meant to avoid.
+        query = query.filter(TupleGreaterThan(Tuple(F("filed_on"), F("pk")), tuple(after)))
+    return list(query.select_related("contract").order_by("filed_on", "pk")[:limit])
+
+
+def claims_awaiting_review(
+    *, caller: Caller, after: tuple[dt.date, int] | None = None, limit: int = 100
+) -> list[Claim]:
+    """The adjuster queue: the caller's claims awaiting review, oldest first, one page."""
+    query = claims_visible(caller=caller).filter(status=AWAITING_REVIEW)
+    return _queue_page(query, after=after, limit=limit)
+
+
+def claims_unpaid_after_60_days(
+    *, caller: Caller, on: dt.date, after: tuple[dt.date, int] | None = None, limit: int = 100
+) -> list[Claim]:
+    """Claims still unpaid 60 days after filing, oldest first, one page: flagged for
+    escalation (see `claim_escalation` for whether the holder may claim directly)."""
+    # One keyset page per status, merged in (filed_on, id) order: each status is one range of
+    # its own partial index (the adjuster queue's, and the approved claims'), so each read
+    # stops after `limit` rows. An index over both statuses would serve this list in one
+    # query, but the planner then walks it for the adjuster queue too, throwing away every
+    # approved claim older than the oldest one awaiting review.
+    unpaid = claims_visible(caller=caller).filter(
+        filed_on__lt=on - dt.timedelta(days=UNPAID_FLAG_DAYS)
     )
-
-
-def claims_unpaid_after_60_days(*, on: dt.date):
-    """Claims still unpaid 60 days after filing: flagged for escalation (see
-    `claim_escalation` for whether the holder may claim directly)."""
-    return Claim.objects.filter(
-        status__in=[AWAITING_REVIEW, APPROVED],
-        filed_on__lt=on - dt.timedelta(days=UNPAID_FLAG_DAYS),
-    ).select_related("contract")
+    pages = [
+        _queue_page(unpaid.filter(status=status), after=after, limit=limit)
+        for status in (AWAITING_REVIEW, APPROVED)
+    ]
+    merged = heapq.merge(*pages, key=lambda claim: (claim.filed_on, claim.pk))
+    return list(itertools.islice(merged, limit))
 
 
 def claim_escalation(claim: Claim, *, on: dt.date) -> UnpaidEscalation:

@@ -3,18 +3,23 @@
 `claim_file` is the hot path (point-of-sale systems and bulk files call it): it locks the
 contract row, decides through the rules, and writes the claim, its lines, the decision and
 the audit entry with as few statements as the data allows.
+
+Every service takes the `Caller` and the typed input (`gemcare.claims.schemas`), locks the
+contract before the claim (`gemcare.common.locking`), and keeps the contract's date order
+(RULEBOOK 3): a claim's filing and a fulfilment may not be dated before the latest event on
+the contract.
 """
 
 import datetime as dt
 
 from django.db import transaction
 
+from gemcare.claims.errors import ClaimError
 from gemcare.claims.models import (
     APPROVED,
     AWAITING_REVIEW,
     DENIED,
     FULFILLED,
-    IN_STORE,
     REPAIR_CENTER,
     RETURNED_TO_JEWELER,
     TRANSITIONS,
@@ -23,17 +28,28 @@ from gemcare.claims.models import (
     ClaimLine,
     Reimbursement,
 )
+from gemcare.claims.schemas import ClaimIn, FulfilmentIn, ReviewIn
 from gemcare.common.audit import audit_record
+from gemcare.common.callers import Caller
 from gemcare.common.clock import today
-from gemcare.common.errors import InvalidInput, Refused
+from gemcare.common.errors import CommonError, InvalidInput, NotFound, Refused
 from gemcare.common.fields import ZERO
-from gemcare.common.inputs import check_code, parse_amount, parse_day, parse_flag
+from gemcare.common.locking import claim_lock
 from gemcare.common.rows import RowWriter
+from gemcare.contracts.errors import ContractError
 from gemcare.contracts.models import ACTIVE, EXHAUSTED, REPLACED, Contract
-from gemcare.contracts.selectors import contract_facts
-from gemcare.contracts.services import contract_status_change, new_number
+from gemcare.contracts.selectors import contract_facts, contract_is_visible
+from gemcare.contracts.services import (
+    NO_LONGER_ACTIVE,
+    SCOPE_FIELDS,
+    contract_locked_for,
+    contract_status_change,
+    event_order_check,
+    new_number,
+)
 from gemcare.partners.models import RepairCenter
-from gemcare.rules import adjudication, vocabulary
+from gemcare.rules import adjudication
+from gemcare.rules.adjudication import claim_value
 
 # The claim path writes through compiled statements (gemcare.common.rows): it is the hot path.
 CLAIMS, CLAIM_LINES, CLAIM_DECISIONS = (
@@ -42,6 +58,7 @@ CLAIMS, CLAIM_LINES, CLAIM_DECISIONS = (
     RowWriter(ClaimDecision),
 )
 CONTRACT_FACT_FIELDS = (
+    *SCOPE_FIELDS,
     "product_version_id",
     "status",
     "item_kind",
@@ -58,97 +75,50 @@ STATUS_OF_DECISION = {
 }
 
 
-def claim_facts_parse(
-    *,
-    incident_on: object,
-    filed_on: object,
-    cause: object,
-    lines: object,
-    repairable: object,
-    maintenance_done: object,
-) -> adjudication.ClaimFacts:
-    """Check a claim as filed and turn it into the rules' input; errors name the field."""
-    incident = parse_day(incident_on, field="incident")
-    filed = incident if filed_on is None else parse_day(filed_on, field="filed")
-    check_code(cause, vocabulary.CAUSES, field="cause", what="cause")
-    if incident > today():
-        raise InvalidInput("incident", incident, "is in the future")
-    if filed > today():
-        raise InvalidInput("filed", filed, "is in the future")
-    if incident > filed:
+def claim_facts_of(claim: ClaimIn, *, filed_on: dt.date) -> adjudication.ClaimFacts:
+    """The rules' view of a claim as filed."""
+    if claim.incident > filed_on:
         raise InvalidInput(
-            "incident", incident, "is after the filing date", code="incident_after_filing"
+            "incident",
+            claim.incident,
+            f"is after the filing date, {filed_on.isoformat()}",
+            code=ClaimError.INCIDENT_AFTER_FILING,
         )
-    parse_flag(repairable, field="repairable")
-    parse_flag(maintenance_done, field="maintenance_done")
-    if not isinstance(lines, list | tuple) or not lines:
-        raise InvalidInput("lines", lines, "a claim needs at least one service line")
-    parsed = []
-    for index, line in enumerate(lines):
-        where = f"lines[{index}]"
-        if not isinstance(line, dict):
-            raise InvalidInput(where, line, "must be a mapping with service and cost")
-        sizes = line.get("sizes")
-        if sizes is not None and (
-            isinstance(sizes, bool) or not isinstance(sizes, int) or sizes < 1
-        ):
-            raise InvalidInput(
-                f"{where}.sizes", sizes, "must be a whole number of sizes, 1 or more"
-            )
-        service = check_code(
-            line.get("service"), vocabulary.SERVICES, field=f"{where}.service", what="service"
-        )
-        cost = parse_amount(line.get("cost"), field=f"{where}.cost")
-        parsed.append(adjudication.ClaimLine(service, cost, sizes))
     return adjudication.ClaimFacts(
-        incident_on=incident,
-        filed_on=filed,
-        cause=cause,
-        lines=tuple(parsed),
-        repairable=repairable,
-        maintenance_done=maintenance_done,
+        incident_on=claim.incident,
+        filed_on=filed_on,
+        cause=claim.cause,
+        lines=tuple(
+            adjudication.ClaimLine(line.service, line.cost, line.sizes) for line in claim.lines
+        ),
+        repairable=claim.repairable,
+        maintenance_done=claim.maintenance_done,
     )
 
 
 @transaction.atomic
-def claim_file(
-    *,
-    actor=None,
-    contract: Contract,
-    incident_on: object,
-    cause: object,
-    lines: object,
-    filed_on: object = None,
-    repairable: object = True,
-    maintenance_done: object = True,
-    channel: str = Claim.JEWELER,
-) -> Claim:
-    """File a claim and decide it at once through the rules engine."""
-    facts = claim_facts_parse(
-        incident_on=incident_on,
-        filed_on=filed_on,
-        cause=cause,
-        lines=lines,
-        repairable=repairable,
-        maintenance_done=maintenance_done,
-    )
-    contract = CONTRACTS.get_for_update(contract.pk, CONTRACT_FACT_FIELDS)
+def claim_file(*, caller: Caller, contract: Contract, claim: ClaimIn) -> Claim:
+    """File a claim and decide it at once through the rules engine. Filed today (by the
+    platform's clock) unless `claim.filed` says otherwise."""
+    facts = claim_facts_of(claim, filed_on=claim.filed or today())
+    contract = contract_locked_for(caller, contract, fields=CONTRACT_FACT_FIELDS, writer=CONTRACTS)
+    event_order_check(contract, facts.filed_on, what="claim's filing")
     decision = adjudication.decide_claim(contract_facts(contract), facts)
     status = STATUS_OF_DECISION.get(decision.decision) or (
         AWAITING_REVIEW if decision.needs_review else APPROVED
     )
-    if decision.approved:
-        _use_limit(contract, decision, on=facts.filed_on)
-    claim = CLAIMS.insert(
+    _use_limit(contract, claim_value(status, decision.approved), decision, on=facts.filed_on)
+    filed = CLAIMS.insert(
         number=new_number("K"),
         contract_id=contract.pk,
+        retailer_id=contract.retailer_id,
         filed_on=facts.filed_on,
         incident_on=facts.incident_on,
         cause=facts.cause,
         repairable=facts.repairable,
         maintenance_done=facts.maintenance_done,
-        channel=channel,
-        filed_by_id=actor.pk if getattr(actor, "pk", None) else None,
+        channel=claim.channel,
+        filed_by_id=caller.user_id,
         status=status,
         decision=decision.decision,
         reason_code=decision.reason_code or "",
@@ -161,21 +131,21 @@ def claim_file(
     CLAIM_LINES.insert_many(
         [
             {
-                "claim_id": claim.pk,
+                "claim_id": filed.pk,
                 "position": position,
-                "service": filed.service,
-                "estimated_cost": filed.estimated_cost,
-                "sizes": filed.sizes,
+                "service": line.service,
+                "estimated_cost": line.estimated_cost,
+                "sizes": line.sizes,
                 "result": result.result,
                 "approved": result.approved,
                 "reason_code": result.reason.code,
                 "reason_words": result.reason.words[:300],
             }
-            for position, (filed, result) in enumerate(claim_line_results(facts, decision))
+            for position, (line, result) in enumerate(claim_line_results(facts, decision))
         ]
     )
     CLAIM_DECISIONS.insert(
-        claim_id=claim.pk,
+        claim_id=filed.pk,
         source=ClaimDecision.ENGINE,
         decision=decision.decision,
         reason_code=decision.reason_code or "",
@@ -188,12 +158,13 @@ def claim_file(
         explanation=decision.explanation,
     )
     audit_record(
-        actor=actor,
+        caller=caller,
         action="claim_filed",
-        entity=claim,
+        entity=filed,
+        tenant_id=contract.retailer_id,
         data={"decision": decision.decision, "approved": str(decision.approved)},
     )
-    return claim
+    return filed
 
 
 def claim_line_results(facts: adjudication.ClaimFacts, decision: adjudication.ClaimDecision):
@@ -210,43 +181,78 @@ def claim_line_results(facts: adjudication.ClaimFacts, decision: adjudication.Cl
     return zip(facts.lines, refused, strict=True)
 
 
-def _use_limit(contract: Contract, decision: adjudication.ClaimDecision, *, on: dt.date) -> None:
-    """The aggregate limit is used at approval; a limit used up exhausts the contract."""
-    contract.approved_total += decision.approved
-    if decision.remaining_limit is not None and decision.remaining_limit <= ZERO:
-        contract_status_change(contract, EXHAUSTED, on=on, kind="limit_exhausted")
-    CONTRACTS.update(contract.pk, approved_total=contract.approved_total, status=contract.status)
+def _use_limit(
+    contract: Contract, value, decision: adjudication.ClaimDecision, *, on: dt.date
+) -> None:
+    """The aggregate limit is used at approval; a limit used up exhausts the contract. The
+    contract's date order moves to the filing. One UPDATE, and none when nothing changed."""
+    changed = {}
+    if value:
+        contract.approved_total += value
+        if decision.remaining_limit is not None and decision.remaining_limit <= ZERO:
+            contract_status_change(contract, EXHAUSTED, on=on, kind="limit_exhausted")
+        changed.update(approved_total=contract.approved_total, status=contract.status)
+    if on > contract.last_event_on:
+        contract.last_event_on = changed["last_event_on"] = on
+    if changed:
+        CONTRACTS.update(contract.pk, **changed)
 
 
 def _claim_status_change(claim: Claim, to_status: str) -> None:
     if to_status not in TRANSITIONS[claim.status]:
         raise Refused(
-            "illegal_transition", f"A claim {claim.get_status_display().lower()} cannot move on."
+            CommonError.ILLEGAL_TRANSITION,
+            f"A claim {claim.get_status_display().lower()} cannot move on.",
         )
     claim.status = to_status
 
 
+def _contract_still_active(contract: Contract) -> None:
+    if contract.status in NO_LONGER_ACTIVE:
+        raise Refused(ContractError.NOT_ACTIVE, f"The contract is {contract.status}.")
+
+
+def _claim_locked_for(caller: Caller, claim: Claim) -> tuple[Contract, Claim]:
+    if not isinstance(caller, Caller):
+        raise TypeError("a claim is changed on behalf of a Caller")
+    contract, locked = claim_lock(claim.pk)
+    if not contract_is_visible(contract, caller=caller):
+        raise NotFound("claim", claim.number)
+    return contract, locked
+
+
 @transaction.atomic
-def claim_review(
-    *, actor, claim: Claim, approved: object = None, deny: bool = False, note: str = ""
-) -> Claim:
+def claim_review(*, caller: Caller, claim: Claim, review: ReviewIn) -> Claim:
     """An adjuster confirms the engine's decision, lowers the amount, or denies the claim."""
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if not isinstance(caller, Caller) or not caller.is_provider:
+        raise Refused(ClaimError.REVIEW_NOT_ALLOWED, "Only the provider's adjusters review claims.")
+    contract, claim = _claim_locked_for(caller, claim)
     if claim.status != AWAITING_REVIEW:
-        raise Refused("claim_not_awaiting_review", "This claim is not waiting for a review.")
-    amount = ZERO if deny else claim.approved
-    if approved is not None and not deny:
-        amount = parse_amount(approved, field="approved")
+        raise Refused(ClaimError.NOT_AWAITING_REVIEW, "This claim is not waiting for a review.")
+    _contract_still_active(contract)
+    amount = ZERO if review.deny else claim.approved
+    if review.approved is not None and not review.deny:
+        amount = review.approved
         if amount > claim.approved:
-            raise InvalidInput("approved", amount, "is above the amount the rules allow")
-    contract = Contract.objects.select_for_update().get(pk=claim.contract_id)
+            raise InvalidInput(
+                "approved",
+                amount,
+                f"is above {claim.approved}, the amount the rules allow",
+                code=ClaimError.ABOVE_DECISION,
+            )
+    new_status = DENIED if review.deny or amount == ZERO else APPROVED
+    used_change = claim_value(new_status, amount) - claim_value(claim.status, claim.approved)
     released = claim.approved - amount
-    if released:
-        contract.approved_total -= released
-        if contract.status == EXHAUSTED:
-            contract_status_change(contract, ACTIVE, on=today(), kind="limit_restored")
+    if used_change:
+        contract.approved_total += used_change
+        if contract.status == EXHAUSTED and used_change < 0:
+            # A review is not a dated event (RULEBOOK 3 lists none): the limit given back is
+            # recorded on the contract's latest event, so its history stays in date order.
+            contract_status_change(
+                contract, ACTIVE, on=contract.last_event_on, kind="limit_restored"
+            )
         contract.save(update_fields=["approved_total", "status"])
-    _claim_status_change(claim, DENIED if deny or amount == ZERO else APPROVED)
+    _claim_status_change(claim, new_status)
     if claim.remaining_limit is not None:
         claim.remaining_limit += released
     claim.holder_share += released
@@ -256,7 +262,7 @@ def claim_review(
     ClaimDecision.objects.create(
         claim=claim,
         source=ClaimDecision.ADJUSTER,
-        decided_by=actor if getattr(actor, "pk", None) else None,
+        decided_by_id=caller.user_id,
         decision=claim.decision,
         reason_code=claim.reason_code,
         approved=amount,
@@ -265,51 +271,65 @@ def claim_review(
         fulfilment=claim.fulfilment,
         needs_review=False,
         status=claim.status,
-        explanation=[note] if note else [],
+        explanation=[review.note] if review.note else [],
     )
-    audit_record(actor=actor, action="claim_reviewed", entity=claim, data={"approved": str(amount)})
+    audit_record(
+        caller=caller,
+        action="claim_reviewed",
+        entity=claim,
+        tenant_id=contract.retailer_id,
+        data={"approved": str(amount)},
+    )
     return claim
 
 
 @transaction.atomic
-def claim_fulfil(
-    *,
-    actor=None,
-    claim: Claim,
-    actual_cost: object,
-    completed_on: object = None,
-    route: str = IN_STORE,
-    repair_center: RepairCenter | None = None,
-) -> Reimbursement:
-    """The work is done: reimburse the jeweler its actual cost, at most the approved amount."""
-    cost = parse_amount(actual_cost, field="actual_cost")
-    completed = today() if completed_on is None else parse_day(completed_on, field="date")
-    if route not in {IN_STORE, REPAIR_CENTER}:
-        raise InvalidInput("route", route, "must be in_store or repair_center")
-    if route == REPAIR_CENTER and repair_center is None:
-        raise InvalidInput("repair_center", None, "is required when the item is shipped")
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+def claim_fulfil(*, caller: Caller, claim: Claim, fulfilment: FulfilmentIn) -> Reimbursement:
+    """The work is done: reimburse the jeweler its actual cost, at most the approved amount.
+    Completed today (by the platform's clock) unless `fulfilment.completed` says otherwise."""
+    completed = fulfilment.completed or today()
+    repair_center = None
+    if fulfilment.route == REPAIR_CENTER:
+        if fulfilment.repair_center is None:
+            raise InvalidInput(
+                "repair_center",
+                None,
+                "is required when the item is shipped",
+                code=ClaimError.REPAIR_CENTER_REQUIRED,
+            )
+        repair_center = RepairCenter.objects.filter(code=fulfilment.repair_center).first()
+        if repair_center is None:
+            raise NotFound("repair_center", fulfilment.repair_center)
+    contract, claim = _claim_locked_for(caller, claim)
     if claim.status == AWAITING_REVIEW:
-        raise Refused("claim_needs_review", "An adjuster must confirm this claim first.")
+        raise Refused(ClaimError.NEEDS_REVIEW, "An adjuster must confirm this claim first.")
     if claim.status != APPROVED:
-        raise Refused("claim_not_approved", f"This claim is {claim.get_status_display()}.")
+        raise Refused(ClaimError.NOT_APPROVED, f"This claim is {claim.get_status_display()}.")
+    _contract_still_active(contract)
     if completed < claim.filed_on:
-        raise InvalidInput("date", completed, "is before the claim was filed")
+        raise Refused(
+            ContractError.OUT_OF_ORDER,
+            f"The fulfilment is dated {completed.isoformat()}, before "
+            f"{claim.filed_on.isoformat()}, when the claim was filed.",
+        )
+    event_order_check(contract, completed, what="fulfilment")
     _claim_status_change(claim, FULFILLED)
-    claim.route = route
+    claim.route = fulfilment.route
     claim.repair_center = repair_center
     claim.save(update_fields=["status", "route", "repair_center"])
+    cost = fulfilment.actual_cost
     reimbursement = Reimbursement.objects.create(
         claim=claim, actual_cost=cost, amount=min(cost, claim.approved), completed_on=completed
     )
     if claim.fulfilment == adjudication.REPLACEMENT:
-        contract = Contract.objects.select_for_update().get(pk=claim.contract_id)
         contract_status_change(contract, REPLACED, on=completed, kind="replaced")
-        contract.save(update_fields=["status"])
+    contract.last_event_on = completed
+    contract.save(update_fields=["status", "last_event_on"])
     audit_record(
-        actor=actor,
+        caller=caller,
         action="claim_fulfilled",
         entity=claim,
+        tenant_id=contract.retailer_id,
         data={"reimbursed": str(reimbursement.amount)},
     )
     return reimbursement

@@ -54,7 +54,11 @@ class Contract(models.Model):
     product_version = models.ForeignKey(
         PlanProductVersion, on_delete=models.PROTECT, related_name="contracts"
     )
-    retailer = models.ForeignKey(Retailer, on_delete=models.PROTECT, related_name="contracts")
+    # No index of its own: every list of a retailer's contracts uses a composite index that
+    # starts with the retailer.
+    retailer = models.ForeignKey(
+        Retailer, on_delete=models.PROTECT, related_name="contracts", db_index=False
+    )
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="contracts")
     receipt_number = models.CharField(max_length=64)
     item_kind = models.CharField(max_length=16)
@@ -68,15 +72,38 @@ class Contract(models.Model):
     state_at_sale = models.CharField(max_length=2, choices=STATE_CHOICES)
     plan_price = MoneyField()
     commission = MoneyField()
-    purchased_on = models.DateField(db_index=True)
-    status = models.CharField(max_length=16, choices=STATUSES, default=ACTIVE, db_index=True)
+    purchased_on = models.DateField()
+    term_ends_on = models.DateField(
+        null=True, blank=True, help_text="First day no longer covered; empty for lifetime plans."
+    )
+    last_event_on = models.DateField(
+        help_text="The latest dated event on the contract: a new one may not be dated before it."
+    )
+    status = models.CharField(max_length=16, choices=STATUSES, default=ACTIVE)
     approved_total = MoneyField(
         default=ZERO, help_text="Everything approved on this contract's claims so far."
     )
     sold_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["retailer", "purchased_on"])]
+        indexes = [
+            # Reports and statements by sale date; a retailer's lists by status or receipt.
+            models.Index(fields=["retailer", "purchased_on"]),
+            models.Index(fields=["retailer", "status", "purchased_on"]),
+            models.Index(fields=["retailer", "receipt_number"]),
+            # The daily expiry reads only what is due.
+            models.Index(
+                fields=["term_ends_on", "id"],
+                condition=models.Q(status=ACTIVE, term_ends_on__isnull=False),
+                name="contract_expiry_due",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_event_on__gte=models.F("purchased_on")),
+                name="contract_events_after_purchase",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -96,6 +123,19 @@ class HolderPeriod(models.Model):
 
     class Meta:
         ordering = ["since", "id"]
+        constraints = [
+            # Periods never run backwards, and a contract has one current holder: with the
+            # services' date-order check, the periods tile the contract's life.
+            models.CheckConstraint(
+                condition=models.Q(until__isnull=True) | models.Q(until__gte=models.F("since")),
+                name="holder_period_forward",
+            ),
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=models.Q(until__isnull=True),
+                name="holder_period_one_current",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.holder} since {self.since}"

@@ -1,28 +1,87 @@
-"""Reading contracts. A tenant's contract is fetched only through `contract_get` with the
-caller's retailer: another retailer's contract answers "not found", like one that does not
-exist."""
+"""Reading contracts and holders, always on behalf of a caller.
+
+A tenant's contract or holder is fetched only through the caller's scope: a retailer sees its
+own contracts (with a store, that store's), a holder the contracts it currently holds, the
+provider and the system every one. Anything outside the scope answers "not found", exactly
+like a row that does not exist, so nothing leaks.
+"""
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import QuerySet
 
 from gemcare.catalog.selectors import plan_terms_by_version_id
+from gemcare.common.callers import Caller, caller_scope
 from gemcare.common.errors import NotFound
-from gemcare.common.fields import ZERO
-from gemcare.contracts.models import Contract
-from gemcare.partners.models import Retailer
+from gemcare.contracts.models import Contract, Holder, HolderPeriod
 from gemcare.rules.adjudication import ContractFacts
 
 
-def contract_get(*, number: str, retailer: Retailer | None = None) -> Contract:
-    """`retailer=None` is the provider's own view, which sees every contract."""
-    query = Contract.objects.select_related("product_version__product", "holder", "store")
-    if retailer is not None:
-        query = query.filter(retailer=retailer)
+def _caller_required(caller: object) -> Caller:
+    if not isinstance(caller, Caller):
+        raise TypeError("a tenant's rows are read on behalf of a Caller")
+    return caller
+
+
+def contracts_visible(*, caller: Caller) -> QuerySet[Contract]:
+    """Every contract the caller may see."""
+    scope = caller_scope(caller, retailer="retailer_id", store="store_id", holder="holder_id")
+    return Contract.objects.none() if scope is None else Contract.objects.filter(**scope)
+
+
+def contract_is_visible(contract: Contract, *, caller: Caller) -> bool:
+    """The same scope as `contracts_visible`, for a contract already loaded (or locked)."""
+    caller = _caller_required(caller)
+    if caller.is_provider:
+        return True
+    if caller.is_retailer:
+        return contract.retailer_id == caller.retailer_id and (
+            caller.store_id is None or contract.store_id == caller.store_id
+        )
+    if caller.is_holder:
+        return contract.holder_id == caller.holder_id
+    return False
+
+
+def contract_get(*, caller: Caller, number: str) -> Contract:
+    query = contracts_visible(caller=caller).select_related(
+        "product_version__product", "holder", "store"
+    )
     try:
         return query.get(number=number)
-    except Contract.DoesNotExist:
+    except (Contract.DoesNotExist, ValueError, TypeError):
         raise NotFound("contract", number) from None
+
+
+def contracts_list(*, caller: Caller, status: str | None = None) -> QuerySet[Contract]:
+    """The caller's contracts, newest sale first."""
+    query = contracts_visible(caller=caller).select_related("holder", "store")
+    if status is not None:
+        query = query.filter(status=status)
+    return query.order_by("-purchased_on", "-id")
+
+
+def holders_visible(*, caller: Caller) -> QuerySet[Holder]:
+    """The holders the caller may see: a retailer, those who hold or held one of its
+    contracts; a holder, itself."""
+    caller = _caller_required(caller)
+    if caller.is_provider:
+        return Holder.objects.all()
+    if caller.is_holder:
+        return Holder.objects.filter(pk=caller.holder_id)
+    if caller.is_retailer:
+        periods = HolderPeriod.objects.filter(contract__retailer_id=caller.retailer_id)
+        if caller.store_id is not None:
+            periods = periods.filter(contract__store_id=caller.store_id)
+        return Holder.objects.filter(pk__in=periods.values("holder_id"))
+    return Holder.objects.none()
+
+
+def holder_get(*, caller: Caller, holder_id: int) -> Holder:
+    try:
+        return holders_visible(caller=caller).get(pk=holder_id)
+    except (Holder.DoesNotExist, ValueError, TypeError):
+        raise NotFound("holder", holder_id) from None
 
 
 def contract_facts(contract: Contract) -> ContractFacts:
@@ -38,12 +97,8 @@ def contract_facts(contract: Contract) -> ContractFacts:
     )
 
 
-def contract_claims_summary(contract: Contract) -> tuple[Decimal, int]:
-    """Services received (approved amounts of approved or fulfilled claims) and claims filed."""
-    from gemcare.claims.models import APPROVED, FULFILLED
+def contract_claim_facts(contract_id: int) -> list[tuple[str, Decimal]]:
+    """Each claim on a contract as (status, approved): what the rules core counts."""
+    from gemcare.claims.models import Claim
 
-    summary = contract.claims.aggregate(
-        services=Sum("approved", filter=Q(status__in=[APPROVED, FULFILLED])),
-        filed=Count("id"),
-    )
-    return summary["services"] or ZERO, summary["filed"]
+    return list(Claim.objects.filter(contract_id=contract_id).values_list("status", "approved"))

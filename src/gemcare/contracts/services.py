@@ -1,26 +1,41 @@
-"""Writing contracts: sell, transfer, cancel with refund, record a refund payment.
+"""Writing contracts and holders: sell, transfer, cancel with refund, record a refund payment.
 
-Each service is one transaction that also writes its audit entry; it checks everything
-before it writes, so a refused call changes nothing.
+Each service takes the `Caller` and the typed input (`gemcare.contracts.schemas`, checked
+once at the edge), is one transaction that locks through `gemcare.common.locking` and writes
+its audit entry with the tenant, and checks everything before it writes, so a refused call
+changes nothing. Events on a contract happen in date order (RULEBOOK 3): each dated event is
+checked against `Contract.last_event_on` and moves it forward.
+
+`contracts_expire` lives in `gemcare.contracts.expiry`.
 """
 
 import datetime as dt
 import secrets
-from decimal import Decimal
 
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from gemcare.catalog.selectors import (
     plan_terms_by_version_id,
     plan_terms_of,
     plan_version_current,
 )
-from gemcare.common.audit import audit_record
-from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
-from gemcare.common.inputs import check_code, check_state, parse_amount, parse_day, parse_flag
+from gemcare.claims.models import AWAITING_REVIEW
+from gemcare.common.audit import audit_record, changed_fields
+from gemcare.common.callers import Caller
+from gemcare.common.errors import (
+    CommonError,
+    InvalidInput,
+    NotFound,
+    Refused,
+    translate_rule_errors,
+)
+from gemcare.common.locking import contract_lock
 from gemcare.common.rows import RowWriter
+from gemcare.contracts.errors import ContractError
 from gemcare.contracts.models import (
     ACTIVE,
+    EXHAUSTED,
     TRANSITIONS,
     Cancellation,
     Contract,
@@ -29,15 +44,28 @@ from gemcare.contracts.models import (
     HolderPeriod,
     RefundPayment,
 )
-from gemcare.contracts.selectors import contract_claims_summary
+from gemcare.contracts.schemas import (
+    CancellationIn,
+    HolderChangesIn,
+    HolderIn,
+    QuoteIn,
+    RefundPaymentIn,
+    SaleIn,
+    TransferIn,
+)
+from gemcare.contracts.selectors import contract_claim_facts, contract_is_visible, holders_visible
 from gemcare.partners.models import Store
-from gemcare.rules import vocabulary
+from gemcare.rules.adjudication import claims_value
+from gemcare.rules.dates import add_years
 from gemcare.rules.pricing import Quote, quote_plan, retailer_commission
 from gemcare.rules.products import TRANSFER_ANY, TRANSFER_GIFT_RECIPIENT_ONCE
-from gemcare.rules.refunds import CancellationFacts, late_penalty, plan_refund
+from gemcare.rules.refunds import PROVIDER, CancellationFacts, late_penalty, plan_refund
 
+# What a service needs to know of a locked contract to check the caller and the date order.
+SCOPE_FIELDS = ("number", "retailer_id", "store_id", "holder_id", "last_event_on")
 # Cancelling is a bulk path (returns files, provider runs): compiled statements, like claims.
 CANCELLATION_FIELDS = (
+    *SCOPE_FIELDS,
     "product_version_id",
     "status",
     "state_at_sale",
@@ -49,6 +77,9 @@ CONTRACT_EVENTS = RowWriter(ContractEvent)
 CANCELLATIONS = RowWriter(Cancellation)
 
 NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+# A contract that can no longer be reviewed, fulfilled or approved on. `exhausted` is not
+# among them: the replacement that used the last of the limit is still confirmed and fulfilled.
+NO_LONGER_ACTIVE = frozenset({"voided", "cancelled", "expired", "replaced"})
 
 
 def new_number(prefix: str) -> str:
@@ -56,100 +87,37 @@ def new_number(prefix: str) -> str:
     return prefix + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
 
 
-def contract_quote(*, product_code: str, item_kind: object, item_price: object) -> Quote:
-    terms = plan_terms_of(plan_version_current(code=product_code))
-    return _item_quote(terms, item_kind, item_price)[2]
+# --- checks every contract service shares -----------------------------------------------------
 
 
-def _item_quote(terms, item_kind: object, item_price: object) -> tuple[str, Decimal, Quote]:
-    kind = check_code(item_kind, vocabulary.ITEM_KINDS, field="item.kind", what="item kind")
-    price = parse_amount(item_price, field="item.price", allow_zero=False)
-    return kind, price, quote_plan(terms, item_kind=kind, item_price=price)
-
-
-def holder_create(*, name: object, state: object, **contact: object) -> Holder:
-    if not isinstance(name, str) or not name.strip():
-        raise InvalidInput("holder.name", name, "is required")
-    check_state(state, field="holder.state")
-    allowed = {"email", "phone", "address", "date_of_birth", "ssn", "government_id", "bank_account"}
-    unknown = set(contact) - allowed
-    if unknown:
-        field = sorted(unknown)[0]
-        raise InvalidInput(f"holder.{field}", contact[field], "is not a holder field")
-    return Holder.objects.create(name=name.strip(), state=state, **contact)
-
-
-@transaction.atomic
-def contract_sell(
-    *,
-    actor=None,
-    store: Store,
-    product_code: str,
-    receipt_number: str,
-    item: dict,
-    holder: Holder | dict,
-    purchased_on: object,
+def contract_locked_for(
+    caller: Caller, contract: Contract, *, fields=None, writer=None
 ) -> Contract:
-    """Sell a plan on one item, at the price of the product version in force."""
-    version = plan_version_current(code=product_code)
-    terms = plan_terms_of(version)
-    purchased = parse_day(purchased_on, field="purchased")
-    sold = parse_day(item.get("sold", purchased), field="item.sold")
-    if not isinstance(receipt_number, str) or not receipt_number.strip():
-        raise InvalidInput("receipt_number", receipt_number, "is required")
-    if sold > purchased:
-        raise InvalidInput("item.sold", sold, "is after the plan's purchase date")
-    if terms.sold_with_item and sold != purchased:
-        raise InvalidInput(
-            "item.sold",
-            sold,
-            f"{product_code} is sold with the item, on the same receipt",
-            code="plan_must_be_sold_with_item",
+    """Lock the contract for a change by `caller`: "not found" if it is not the caller's."""
+    if not isinstance(caller, Caller):
+        raise TypeError("a contract is changed on behalf of a Caller")
+    locked = contract_lock(contract.pk, fields=fields, writer=writer)
+    if not contract_is_visible(locked, caller=caller):
+        raise NotFound("contract", contract.number)
+    return locked
+
+
+def event_order_check(contract: Contract, on: dt.date, *, what: str) -> None:
+    """RULEBOOK 3: an event may not be dated before the latest one already on the contract."""
+    if on < contract.last_event_on:
+        raise Refused(
+            ContractError.OUT_OF_ORDER,
+            f"The {what} is dated {on.isoformat()}, before {contract.last_event_on.isoformat()}, "
+            "the latest event already recorded on the contract.",
         )
-    kind, price, quote = _item_quote(terms, item.get("kind"), item.get("price"))
-    if not quote.offer:
-        raise Refused(quote.reason.code, quote.reason.words)
-    water_resistant = parse_flag(item.get("water_resistant", False), field="item.water_resistant")
-    gift = parse_flag(item.get("gift", False), field="item.gift")
-    if not isinstance(holder, Holder):
-        holder = holder_create(**holder)
-    contract = Contract.objects.create(
-        number=new_number("C"),
-        product_version=version,
-        retailer_id=store.retailer_id,
-        store=store,
-        receipt_number=receipt_number.strip(),
-        item_kind=kind,
-        item_description=str(item.get("description", "")),
-        item_price=price,
-        item_serial=str(item.get("serial", "")),
-        item_water_resistant=water_resistant,
-        item_sold_on=sold,
-        item_is_gift=gift,
-        holder=holder,
-        state_at_sale=holder.state,
-        plan_price=quote.price,
-        commission=retailer_commission(quote.price, store.retailer.commission_rate),
-        purchased_on=purchased,
-    )
-    HolderPeriod.objects.create(
-        contract=contract, holder=holder, since=purchased, reason=HolderPeriod.SALE
-    )
-    ContractEvent.objects.create(contract=contract, on=purchased, kind="sold", to_status=ACTIVE)
-    audit_record(
-        actor=actor,
-        action="contract_sold",
-        entity=contract,
-        data={"product": product_code, "version": version.number, "price": str(quote.price)},
-    )
-    return contract
 
 
 def contract_status_change(contract: Contract, to_status: str, *, on: dt.date, kind: str) -> None:
     """Move a locked contract along the transition table, with its event row."""
     if to_status not in TRANSITIONS[contract.status]:
         raise Refused(
-            "illegal_transition", f"A {contract.status} contract cannot become {to_status}."
+            CommonError.ILLEGAL_TRANSITION,
+            f"A {contract.status} contract cannot become {to_status}.",
         )
     CONTRACT_EVENTS.insert(
         contract_id=contract.pk, on=on, kind=kind, from_status=contract.status, to_status=to_status
@@ -157,89 +125,251 @@ def contract_status_change(contract: Contract, to_status: str, *, on: dt.date, k
     contract.status = to_status
 
 
-def _locked(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update().get(pk=contract.pk)
+def _store_check(caller: Caller, store: Store) -> None:
+    if caller.is_provider:
+        return
+    own_retailer = caller.is_retailer and store.retailer_id == caller.retailer_id
+    if own_retailer and caller.store_id in (None, store.pk):
+        return
+    raise NotFound("store", store.code)
 
 
+# --- quotes and holders ---------------------------------------------------------------------
+
+
+def contract_quote(*, caller: Caller, quote: QuoteIn) -> Quote:
+    """The price of a plan on an item today, or why it is not offered. Prices are public:
+    every caller may ask."""
+    if not isinstance(caller, Caller):
+        raise TypeError("a quote is asked for by a Caller")
+    terms = plan_terms_of(plan_version_current(code=quote.product))
+    return quote_plan(terms, item_kind=quote.kind, item_price=quote.price)
+
+
+@sensitive_variables()
 @transaction.atomic
-def contract_transfer(*, actor=None, contract: Contract, to_holder: Holder | dict, on: object):
-    on_date = parse_day(on, field="date")
-    contract = _locked(contract)
-    terms = plan_terms_by_version_id(contract.product_version_id)
-    if contract.status != ACTIVE:
-        raise Refused("contract_not_active", f"The contract is {contract.status}.")
-    if on_date < contract.purchased_on:
-        raise InvalidInput("date", on_date, "is before the plan's purchase date")
-    reason = HolderPeriod.TRANSFER
-    if terms.transfer == TRANSFER_GIFT_RECIPIENT_ONCE:
-        already_given = contract.holders.filter(reason=HolderPeriod.GIFT_RECIPIENT).exists()
-        if not contract.item_is_gift or already_given:
-            raise Refused("not_transferable", "This plan cannot be transferred.")
-        reason = HolderPeriod.GIFT_RECIPIENT
-    elif terms.transfer != TRANSFER_ANY:  # pragma: no cover - the rules refuse other values
-        raise Refused("not_transferable", "This plan cannot be transferred.")
-    if not isinstance(to_holder, Holder):
-        to_holder = holder_create(**{"state": contract.holder.state, **to_holder})
-    contract.holders.filter(until__isnull=True).update(until=on_date)
-    HolderPeriod.objects.create(contract=contract, holder=to_holder, since=on_date, reason=reason)
-    previous = contract.holder_id
-    contract.holder = to_holder
-    contract.save(update_fields=["holder"])
-    ContractEvent.objects.create(
-        contract=contract, on=on_date, kind="transferred", data={"from_holder": previous}
-    )
+def holder_create(*, caller: Caller, holder: HolderIn, tenant_id: int | None = None) -> Holder:
+    """A new holder; the audit entry names the fields given, never their values."""
+    values = holder.stored()
+    created = Holder.objects.create(**values)
     audit_record(
-        actor=actor, action="contract_transferred", entity=contract, data={"to": to_holder.pk}
+        caller=caller,
+        action="holder_created",
+        entity=created,
+        tenant_id=tenant_id,
+        data={"fields": sorted(name for name, value in values.items() if value)},
+    )
+    return created
+
+
+@sensitive_variables()
+@transaction.atomic
+def holder_update(*, caller: Caller, holder: Holder, changes: HolderChangesIn) -> Holder:
+    """Change a holder's details; the audit entry names the fields changed, never values."""
+    if not isinstance(caller, Caller):
+        raise TypeError("a holder is changed on behalf of a Caller")
+    try:
+        locked = holders_visible(caller=caller).select_for_update().get(pk=holder.pk)
+    except Holder.DoesNotExist:
+        raise NotFound("holder", holder.pk) from None
+    after = changes.stored()
+    before = {name: getattr(locked, name) for name in after}
+    changed = changed_fields(before, after)
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, after[name])
+    locked.save(update_fields=changed)
+    audit_record(
+        caller=caller,
+        action="holder_updated",
+        entity=locked,
+        tenant_id=caller.retailer_id,
+        data={"fields": changed},
+    )
+    return locked
+
+
+# --- the sale -------------------------------------------------------------------------------
+
+
+@sensitive_variables()
+@transaction.atomic
+def contract_sell(
+    *, caller: Caller, store: Store, sale: SaleIn, holder: Holder | None = None
+) -> Contract:
+    """Sell a plan on one item, at the price of the product version in force, to a new
+    holder (`sale.holder`) or an existing one (`holder`)."""
+    if not isinstance(caller, Caller):
+        raise TypeError("a contract is sold on behalf of a Caller")
+    _store_check(caller, store)
+    if (holder is None) == (sale.holder is None):
+        raise InvalidInput("holder", None, "give either a new holder or an existing one")
+    version = plan_version_current(code=sale.product)
+    terms = plan_terms_of(version)
+    item = sale.item
+    purchased = sale.purchased
+    sold = item.sold or purchased
+    if sold > purchased:
+        raise InvalidInput(
+            "item.sold",
+            sold,
+            "is after the plan's purchase date",
+            code=ContractError.SOLD_AFTER_PURCHASE,
+        )
+    if terms.sold_with_item and sold != purchased:
+        raise InvalidInput(
+            "item.sold",
+            sold,
+            f"{sale.product} is sold with the item, on the same receipt",
+            code=ContractError.SOLD_WITH_ITEM,
+        )
+    quote = quote_plan(terms, item_kind=item.kind, item_price=item.price)
+    if not quote.offer:
+        raise Refused(quote.reason.code, quote.reason.words)
+    if holder is None:
+        holder = holder_create(caller=caller, holder=sale.holder, tenant_id=store.retailer_id)
+    contract = Contract.objects.create(
+        number=new_number("C"),
+        product_version=version,
+        retailer_id=store.retailer_id,
+        store=store,
+        receipt_number=sale.receipt_number,
+        item_kind=item.kind,
+        item_description=item.description,
+        item_price=item.price,
+        item_serial=item.serial,
+        item_water_resistant=item.water_resistant,
+        item_sold_on=sold,
+        item_is_gift=item.gift,
+        holder=holder,
+        state_at_sale=holder.state,
+        plan_price=quote.price,
+        commission=retailer_commission(quote.price, store.retailer.commission_rate),
+        purchased_on=purchased,
+        term_ends_on=add_years(purchased, terms.term_years) if terms.term_years else None,
+        last_event_on=purchased,
+    )
+    HolderPeriod.objects.create(
+        contract=contract, holder=holder, since=purchased, reason=HolderPeriod.SALE
+    )
+    CONTRACT_EVENTS.insert(contract_id=contract.pk, on=purchased, kind="sold", to_status=ACTIVE)
+    audit_record(
+        caller=caller,
+        action="contract_sold",
+        entity=contract,
+        tenant_id=contract.retailer_id,
+        data={"product": sale.product, "version": version.number, "price": str(quote.price)},
     )
     return contract
 
 
+# --- changes on a sold contract -------------------------------------------------------------
+
+
+@sensitive_variables()
+@transaction.atomic
+def contract_transfer(
+    *, caller: Caller, contract: Contract, transfer: TransferIn, to_holder: Holder | None = None
+) -> Contract:
+    """Hand a contract to a new holder (`transfer.holder`) or an existing one (`to_holder`)
+    from `transfer.date`; the previous holder's period ends that day."""
+    if (to_holder is None) == (transfer.holder is None):
+        raise InvalidInput("holder", None, "give either a new holder or an existing one")
+    contract = contract_locked_for(caller, contract)
+    on = transfer.date
+    if contract.status != ACTIVE:
+        raise Refused(ContractError.NOT_ACTIVE, f"The contract is {contract.status}.")
+    event_order_check(contract, on, what="transfer")
+    terms = plan_terms_by_version_id(contract.product_version_id)
+    reason = HolderPeriod.TRANSFER
+    if terms.transfer == TRANSFER_GIFT_RECIPIENT_ONCE:
+        already_given = contract.holders.filter(reason=HolderPeriod.GIFT_RECIPIENT).exists()
+        if not contract.item_is_gift or already_given:
+            raise Refused(ContractError.NOT_TRANSFERABLE, "This plan cannot be transferred.")
+        reason = HolderPeriod.GIFT_RECIPIENT
+    elif terms.transfer != TRANSFER_ANY:  # pragma: no cover - the rules refuse other values
+        raise Refused(ContractError.NOT_TRANSFERABLE, "This plan cannot be transferred.")
+    current = contract.holders.filter(until__isnull=True).first()
+    # Periods tile the contract's life: the new one starts where the current one ends.
+    if current is not None and on < current.since:
+        raise Refused(
+            ContractError.OUT_OF_ORDER,
+            f"The transfer is dated {on.isoformat()}, before {current.since.isoformat()}, "
+            "when the current holder's period began.",
+        )
+    if to_holder is None:
+        to_holder = holder_create(
+            caller=caller, holder=transfer.holder, tenant_id=contract.retailer_id
+        )
+    if current is not None:
+        HolderPeriod.objects.filter(pk=current.pk).update(until=on)
+    HolderPeriod.objects.create(contract=contract, holder=to_holder, since=on, reason=reason)
+    previous = contract.holder_id
+    contract.holder = to_holder
+    contract.last_event_on = max(contract.last_event_on, on)
+    contract.save(update_fields=["holder", "last_event_on"])
+    CONTRACT_EVENTS.insert(
+        contract_id=contract.pk, on=on, kind="transferred", data={"from_holder": previous}
+    )
+    audit_record(
+        caller=caller,
+        action="contract_transferred",
+        entity=contract,
+        tenant_id=contract.retailer_id,
+        data={"to": to_holder.pk},
+    )
+    return contract
+
+
+def _canceller_check(caller: Caller, by: str) -> None:
+    """The holder cancels (in person, through the store or the provider); the provider's own
+    cancellation is made by the provider's staff or its scheduled work."""
+    if by == PROVIDER and not caller.is_provider:
+        raise Refused(ContractError.NOT_ALLOWED, "Only the provider makes a provider cancellation.")
+
+
 @transaction.atomic
 def contract_cancel(
-    *,
-    actor=None,
-    contract: Contract,
-    cancel_on: object,
-    by: object,
-    reason: object = None,
-    notice_on: object = None,
+    *, caller: Caller, contract: Contract, cancellation: CancellationIn
 ) -> Cancellation:
-    cancel_date = parse_day(cancel_on, field="date")
-    notice_date = None if notice_on is None else parse_day(notice_on, field="notice")
-    check_code(by, vocabulary.CANCELLERS, field="by", what="canceller")
-    if reason is not None:
-        check_code(
-            reason, vocabulary.CANCELLATION_REASONS, field="reason", what="cancellation reason"
+    """Cancel a plan (RULEBOOK 5): the refund, and the contract voided or cancelled."""
+    _canceller_check(caller, cancellation.by)
+    cancel_on = cancellation.date
+    # The contract's lock is enough for its claims: every claim change locks it first.
+    contract = contract_locked_for(caller, contract, fields=CANCELLATION_FIELDS, writer=CONTRACTS)
+    if contract.status not in {ACTIVE, EXHAUSTED}:
+        raise Refused(ContractError.NOT_ACTIVE, f"The contract is {contract.status}.")
+    event_order_check(contract, cancel_on, what="cancellation")
+    claims = contract_claim_facts(contract.pk)
+    if any(status == AWAITING_REVIEW for status, _ in claims):
+        raise Refused(
+            ContractError.CLAIM_IN_REVIEW,
+            "A claim on this contract awaits an adjuster's review: the review decides first.",
         )
-    contract = CONTRACTS.get_for_update(contract.pk, CANCELLATION_FIELDS)
-    if contract.status not in {ACTIVE, "exhausted"}:
-        raise Refused("contract_not_active", f"The contract is {contract.status}.")
-    if cancel_date < contract.purchased_on:
-        raise InvalidInput("date", cancel_date, "is before the plan's purchase date")
-    services, filed = contract_claims_summary(contract)
     facts = CancellationFacts(
         terms=plan_terms_by_version_id(contract.product_version_id),
         state=contract.state_at_sale,
         plan_price=contract.plan_price,
         purchased_on=contract.purchased_on,
-        cancel_on=cancel_date,
-        by=by,
-        reason=reason,
-        services_received=services,
-        claims_filed=filed,
-        notice_on=notice_date,
+        cancel_on=cancel_on,
+        by=cancellation.by,
+        reason=cancellation.reason,
+        services_received=claims_value(claims),
+        claims_filed=len(claims),
+        notice_on=cancellation.notice,
     )
     with translate_rule_errors():
         decision = plan_refund(facts)
-    penalty = late_penalty(decision.refund, cancel_on=cancel_date, paid_on=None)
-    contract_status_change(contract, decision.status, on=cancel_date, kind="cancelled")
-    CONTRACTS.update(contract.pk, status=contract.status)
-    cancellation = CANCELLATIONS.insert(
+    penalty = late_penalty(decision.refund, cancel_on=cancel_on, paid_on=None)
+    contract_status_change(contract, decision.status, on=cancel_on, kind="cancelled")
+    CONTRACTS.update(contract.pk, status=contract.status, last_event_on=cancel_on)
+    created = CANCELLATIONS.insert(
         contract=contract,
-        cancel_on=cancel_date,
-        by=by,
-        reason=reason or "",
-        notice_on=notice_date,
+        cancel_on=cancel_on,
+        by=cancellation.by,
+        reason=cancellation.reason or "",
+        notice_on=cancellation.notice,
         unearned=decision.unearned,
         services_deducted=decision.services_deducted,
         unearned_factor=decision.unearned_factor,
@@ -248,27 +378,36 @@ def contract_cancel(
         explanation=[said.words for said in decision.reasons],
     )
     audit_record(
-        actor=actor,
+        caller=caller,
         action="contract_cancelled",
         entity=contract,
-        data={"by": by, "refund": str(decision.refund), "status": decision.status},
+        tenant_id=contract.retailer_id,
+        data={"by": cancellation.by, "refund": str(decision.refund), "status": decision.status},
     )
-    return cancellation
+    return created
 
 
 @transaction.atomic
 def refund_payment_record(
-    *, actor=None, cancellation: Cancellation, paid_on: object
+    *, caller: Caller, cancellation: Cancellation, payment: RefundPaymentIn
 ) -> RefundPayment:
     """Pay a cancellation's refund, with the late penalty when it is paid after it was due."""
-    paid = parse_day(paid_on, field="refund_paid")
-    cancellation = Cancellation.objects.select_for_update().get(pk=cancellation.pk)
+    if caller.is_holder:
+        raise Refused(ContractError.NOT_ALLOWED, "A holder does not record refund payments.")
+    contract = contract_locked_for(caller, cancellation.contract)
+    cancellation = Cancellation.objects.get(pk=cancellation.pk)
+    paid = payment.paid
     if cancellation.payments.exists():
-        raise Refused("refund_already_paid", "This refund has already been paid.")
+        raise Refused(ContractError.REFUND_ALREADY_PAID, "This refund has already been paid.")
     if paid < cancellation.cancel_on:
-        raise InvalidInput("refund_paid", paid, "is before the cancellation date")
+        raise Refused(
+            ContractError.OUT_OF_ORDER,
+            f"The refund payment is dated {paid.isoformat()}, before "
+            f"{cancellation.cancel_on.isoformat()}, the cancellation it pays.",
+        )
+    event_order_check(contract, paid, what="refund payment")
     penalty = late_penalty(cancellation.refund, cancel_on=cancellation.cancel_on, paid_on=paid)
-    payment = RefundPayment.objects.create(
+    made = RefundPayment.objects.create(
         cancellation=cancellation,
         paid_on=paid,
         refund=cancellation.refund,
@@ -276,34 +415,16 @@ def refund_payment_record(
         penalty=penalty.penalty,
         total=cancellation.refund + penalty.penalty,
     )
+    contract.last_event_on = paid
+    contract.save(update_fields=["last_event_on"])
     audit_record(
-        actor=actor,
+        caller=caller,
         action="refund_paid",
-        entity=cancellation.contract,
-        data={"total": str(payment.total), "penalty": str(payment.penalty)},
+        entity=contract,
+        tenant_id=contract.retailer_id,
+        data={"total": str(made.total), "penalty": str(made.penalty)},
     )
-    return payment
+    return made
 
 
-@transaction.atomic
-def contracts_expire(*, on: dt.date, actor=None) -> int:
-    """Mark active contracts whose term ended on or before `on` as expired; returns how many.
-
-    Meant for a daily task. Lifetime plans never expire here.
-    """
-    from gemcare.rules.dates import add_years
-
-    expired = 0
-    candidates = (
-        Contract.objects.select_for_update()
-        .filter(status=ACTIVE, product_version__term_years__isnull=False)
-        .select_related("product_version")
-    )
-    for contract in candidates:
-        term_end = add_years(contract.purchased_on, contract.product_version.term_years)
-        if term_end <= on:
-            contract_status_change(contract, "expired", on=term_end, kind="expired")
-            contract.save(update_fields=["status"])
-            audit_record(actor=actor, action="contract_expired", entity=contract, data={})
-            expired += 1
-    return expired
+# contracts_expire: see gemcare.contracts.expiry.

@@ -6,6 +6,7 @@ every line's result with its reason, so a jeweler can read it to the customer as
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -247,6 +248,26 @@ def _refused(
         needs_review=False,
         lines=lines,
     )
+
+
+# The claim statuses whose approved amount counts: against the aggregate limit while the
+# claim stands, and as services received when the plan is cancelled. A claim awaiting review
+# holds its amount (the limit is used at approval); a cancellation waits for the review.
+COUNTED_CLAIM_STATUSES = frozenset({"awaiting_review", "approved", "fulfilled"})
+
+
+def claim_value(status: str, approved: Decimal) -> Decimal:
+    """What one claim counts for: the limit it uses, the services it gave the holder.
+
+    The claim path keeps the contract's running total with it and a cancellation sums it
+    over the contract's claims, so the two can never disagree about what was paid.
+    """
+    return approved if status in COUNTED_CLAIM_STATUSES else ZERO
+
+
+def claims_value(claims: Iterable[tuple[str, Decimal]]) -> Decimal:
+    """The services received on (and the limit used by) claims given as (status, approved)."""
+    return sum((claim_value(status, approved) for status, approved in claims), ZERO)
 
 
 @dataclass(frozen=True, slots=True)
