@@ -6,45 +6,42 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from insurance_factories import RING, bind, row_counts
+from insurance_factories import RING, bind, quote, row_counts
 
 from gemcare.common.errors import InvalidInput
 from gemcare.common.models import AuditEntry
 from gemcare.insurance.models import NamedInsured, Policy, PolicyEvent
 from gemcare.insurance.selectors import policy_items, policy_premium_in_force
-from gemcare.insurance.services import policy_quote
 
 
 def test_quote_the_rulebook_ring(presets):
-    quote = policy_quote(state="WI", deductible="100", limits=["8000.00"])
-    assert quote.premium == Decimal("96.00")
-    assert quote.item_premiums == (Decimal("96.00"),)
-    assert quote.installment is None
+    premium_quote = quote(state="WI", deductible="100", limits=["8000.00"])
+    assert premium_quote.premium == Decimal("96.00")
+    assert premium_quote.item_premiums == (Decimal("96.00"),)
+    assert premium_quote.installment is None
 
 
 def test_quote_state_rate_and_deductible_factor(presets):
     # CA 1.45, deductible 0 → factor 1.10: 25 x 1.45 x 1.10 = 39.875 → 39.88; 50 x … = 79.75
-    quote = policy_quote(state="CA", deductible=Decimal("0"), limits=["2500", Decimal("5000.00")])
-    assert quote.item_premiums == (Decimal("39.88"), Decimal("79.75"))
-    assert quote.premium == Decimal("119.63")
+    premium_quote = quote(state="CA", deductible=Decimal("0"), limits=["2500", Decimal("5000.00")])
+    assert premium_quote.item_premiums == (Decimal("39.88"), Decimal("79.75"))
+    assert premium_quote.premium == Decimal("119.63")
     # NY 1.55, deductible 1,000 → 0.75: 100 x 1.55 x 0.75 = 116.25
-    assert policy_quote(state="NY", deductible="1000", limits=["10000"]).premium == Decimal(
-        "116.25"
-    )
+    assert quote(state="NY", deductible="1000", limits=["10000"]).premium == Decimal("116.25")
 
 
 def test_quote_in_installments(presets):
-    quote = policy_quote(state="WI", deductible="100", limits=["8000"], installments=12)
-    assert quote.premium == Decimal("96.00")
-    assert quote.installment == Decimal("10.50")  # 96 / 12 = 8.00, plus the 2.50 fee
+    premium_quote = quote(state="WI", deductible="100", limits=["8000"], installments=12)
+    assert premium_quote.premium == Decimal("96.00")
+    assert premium_quote.installment == Decimal("10.50")  # 96 / 12 = 8.00, plus the 2.50 fee
 
 
 def test_quote_minimum_premium(presets):
     # 10 x 1.20 = 12.00 for the item, but a policy costs at least 50.00
-    quote = policy_quote(state="WI", deductible="100", limits=["1000"], installments="12")
-    assert quote.item_premiums == (Decimal("12.00"),)
-    assert quote.premium == Decimal("50.00")
-    assert quote.installment == Decimal("6.67")  # 50 / 12 = 4.1667 → 4.17, plus 2.50
+    premium_quote = quote(state="WI", deductible="100", limits=["1000"], installments="12")
+    assert premium_quote.item_premiums == (Decimal("12.00"),)
+    assert premium_quote.premium == Decimal("50.00")
+    assert premium_quote.installment == Decimal("6.67")  # 50 / 12 = 4.1667 → 4.17, plus 2.50
 
 
 QUOTE_BAD_INPUT = [
@@ -64,7 +61,7 @@ def test_quote_bad_input_names_the_field(presets):
     for changes, field in QUOTE_BAD_INPUT:
         arguments = {"state": "WI", "deductible": "100", "limits": ["8000"]} | changes
         with pytest.raises(InvalidInput) as error:
-            policy_quote(**arguments)
+            quote(**arguments)
         assert error.value.field == field, changes
 
 

@@ -4,24 +4,28 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from insurance_factories import RING, bind, policy_state, row_counts
+from insurance_factories import (
+    RING,
+    SYSTEM,
+    add_item,
+    bind,
+    cancel,
+    policy_state,
+    record_loss,
+    remove_item,
+    renew,
+    row_counts,
+)
 
 from gemcare.common.clock import today
 from gemcare.common.errors import InvalidInput, Refused
 from gemcare.common.models import AuditEntry
 from gemcare.insurance.models import PolicyEvent, ScheduledItem
 from gemcare.insurance.selectors import loss_deadlines_open, policy_premium_in_force
-from gemcare.insurance.services import (
-    loss_record,
-    policy_cancel,
-    policy_renew,
-    scheduled_item_add,
-    scheduled_item_remove,
-)
 
 
 def test_theft_of_the_rulebook_ring(policy):
-    loss = loss_record(
+    loss = record_loss(
         policy=policy, loss_on="2025-05-02", item_ref="r1", peril="theft", cost="9000.00"
     )
     assert loss.covered is True
@@ -40,7 +44,7 @@ def test_theft_of_the_rulebook_ring(policy):
 
 
 def test_partial_loss_with_a_service_plan_others_and_other_insurance(policy):
-    loss = loss_record(
+    loss = record_loss(
         policy=policy,
         loss_on="2025-03-10",
         item_ref="r1",
@@ -58,7 +62,7 @@ def test_partial_loss_with_a_service_plan_others_and_other_insurance(policy):
 
 
 def test_pair_and_set_amount_caps_the_loss(policy):
-    loss = loss_record(
+    loss = record_loss(
         policy=policy,
         loss_on="2025-03-10",
         item_ref="r1",
@@ -70,7 +74,7 @@ def test_pair_and_set_amount_caps_the_loss(policy):
 
 
 def test_damage_reaching_the_limit_is_a_total_loss(policy):
-    loss = loss_record(
+    loss = record_loss(
         policy=policy, loss_on="2025-03-01", item_ref="r1", peril="accidental_damage", cost="8000"
     )
     assert (loss.payout, loss.item_removed, loss.refund) == (7900, True, Decimal("80.48"))
@@ -88,7 +92,7 @@ PERILS = [
 
 def test_perils(policy):
     for peril, repair, covered, reason, payout in PERILS:
-        loss = loss_record(
+        loss = record_loss(
             policy=policy,
             loss_on="2025-03-01",
             item_ref="r1",
@@ -105,7 +109,7 @@ def test_perils(policy):
 
 
 def test_a_loss_outside_the_period_is_not_covered(policy):
-    loss = loss_record(
+    loss = record_loss(
         policy=policy, loss_on="2024-12-31", item_ref="r1", peril="theft", cost="500"
     )
     assert (loss.covered, loss.reason_code, loss.payout, loss.item_removed) == (
@@ -119,7 +123,7 @@ def test_a_loss_outside_the_period_is_not_covered(policy):
 
 def test_newly_acquired_item_for_30_days(presets):
     policy = bind(items=[dict(RING), {"ref": "n1", "kind": "necklace", "limit": "4000"}])
-    loss = loss_record(
+    loss = record_loss(
         policy=policy,
         loss_on="2025-03-31",
         newly_acquired_on="2025-03-01",
@@ -134,7 +138,7 @@ def test_newly_acquired_item_for_30_days(presets):
         False,
     )
     assert loss.refund == Decimal("0.00")
-    late = loss_record(
+    late = record_loss(
         policy=policy,
         loss_on="2025-04-01",
         newly_acquired_on="2025-03-01",
@@ -146,8 +150,8 @@ def test_newly_acquired_item_for_30_days(presets):
 
 def test_newly_acquired_cap_and_removed_items_do_not_count(presets):
     policy = bind(items=[RING | {"limit": "80000"}, {"ref": "w1", "kind": "watch", "limit": "900"}])
-    scheduled_item_remove(policy=policy, ref="w1", on="2025-02-01")
-    loss = loss_record(
+    remove_item(policy=policy, ref="w1", on="2025-02-01")
+    loss = record_loss(
         policy=policy,
         loss_on="2025-03-05",
         newly_acquired_on="2025-03-01",
@@ -155,7 +159,7 @@ def test_newly_acquired_cap_and_removed_items_do_not_count(presets):
         cost="12000",
     )
     assert loss.payout == Decimal("9900.00")  # 25% of 80,000 is over the 10,000 cap
-    small = loss_record(
+    small = record_loss(
         policy=policy,
         loss_on="2025-03-05",
         newly_acquired_on="2025-03-01",
@@ -166,20 +170,20 @@ def test_newly_acquired_cap_and_removed_items_do_not_count(presets):
 
 
 def test_a_cancelled_policy_covers_losses_before_its_cancellation_only(policy):
-    policy_cancel(policy=policy, cancel_on="2025-06-01", by="insured")
-    after = loss_record(
+    cancel(policy=policy, cancel_on="2025-06-01", by="insured")
+    after = record_loss(
         policy=policy, loss_on="2025-06-15", item_ref="r1", peril="fire", cost="500"
     )
     assert (after.covered, after.reason_code) == (False, "outside_policy_period")
     assert after.period_end == dt.date(2026, 1, 1)  # the period; cover ended on 1 June
-    before = loss_record(
+    before = record_loss(
         policy=policy, loss_on="2025-05-15", item_ref="r1", peril="fire", cost="500"
     )
     assert (before.covered, before.payout) == (True, Decimal("400.00"))
 
 
 def test_deadlines_are_kept_and_listed(policy):
-    loss = loss_record(
+    loss = record_loss(
         policy=policy,
         loss_on="2025-05-02",
         item_ref="r1",
@@ -192,14 +196,14 @@ def test_deadlines_are_kept_and_listed(policy):
     assert loss.proof_of_loss_due == dt.date(2025, 8, 8)  # 90 days after 10 May
     assert loss.suit_by == dt.date(2026, 5, 5)  # one year after the insured knew
     assert (loss.payment_due, loss.appraiser_named_by, loss.umpire_chosen_by) == (None,) * 3
-    assert list(loss_deadlines_open(on=dt.date(2026, 5, 5))) == [loss]
-    assert list(loss_deadlines_open(on=dt.date(2026, 5, 6))) == []
-    plain = loss_record(policy=policy, loss_on="2025-05-03", item_ref="r1", peril="fire", cost="5")
+    assert list(loss_deadlines_open(caller=SYSTEM, on=dt.date(2026, 5, 5))) == [loss]
+    assert list(loss_deadlines_open(caller=SYSTEM, on=dt.date(2026, 5, 6))) == []
+    plain = record_loss(policy=policy, loss_on="2025-05-03", item_ref="r1", peril="fire", cost="5")
     assert (plain.known_on, plain.suit_by) == (dt.date(2025, 5, 3), dt.date(2026, 5, 3))
 
 
 LOSS_BAD_INPUT = [
-    ({"loss_on": "2025-13-01"}, "date"),
+    ({"loss_on": "2025-13-01"}, "loss_on"),
     ({"peril": "meteor"}, "peril"),
     ({"peril": "wear_and_tear", "repair": "polishing"}, "repair"),
     ({"cost": "-1"}, "cost"),
@@ -208,9 +212,9 @@ LOSS_BAD_INPUT = [
     ({"paid_by_others": 5.5}, "paid_by_others"),
     ({"other_insurance_limits": "-1"}, "other_insurance_limits"),
     ({"pair_set_amount": "1.234"}, "pair_set_amount"),
-    ({"item_ref": "zz"}, "item"),
-    ({"item_ref": None}, "item"),
-    ({"newly_acquired_on": "2025-03-01"}, "item"),
+    ({"item_ref": "zz"}, "item_ref"),
+    ({"item_ref": None}, "newly_acquired_on"),
+    ({"newly_acquired_on": "2025-03-01"}, "newly_acquired_on"),
     ({"item_ref": None, "newly_acquired_on": "2025-02-30"}, "newly_acquired_on"),
     ({"known_on": "2025-05-01"}, "known_on"),
     ({"proof_requested_on": "2025-05-01"}, "proof_requested_on"),
@@ -222,7 +226,7 @@ def test_loss_bad_input_names_the_field_and_writes_nothing(policy):
     before, state = row_counts(), policy_state(policy)
     for changes, field in LOSS_BAD_INPUT:
         with pytest.raises(InvalidInput) as error:
-            loss_record(policy=policy, **(arguments | changes))
+            record_loss(policy=policy, **(arguments | changes))
         assert error.value.field == field, changes
         assert (row_counts(), policy_state(policy)) == (before, state), changes
 
@@ -231,31 +235,31 @@ def test_a_loss_after_today_is_refused(policy):
     before = row_counts()
     tomorrow = today() + dt.timedelta(days=1)
     with pytest.raises(InvalidInput) as error:
-        loss_record(policy=policy, loss_on=tomorrow, item_ref="r1", peril="fire", cost="5")
-    assert error.value.field == "date"
+        record_loss(policy=policy, loss_on=tomorrow, item_ref="r1", peril="fire", cost="5")
+    assert error.value.field == "loss_on"
     assert row_counts() == before
 
 
 def test_a_loss_on_a_removed_item_is_refused(policy):
-    loss_record(policy=policy, loss_on="2025-05-02", item_ref="r1", peril="theft", cost="9000")
+    record_loss(policy=policy, loss_on="2025-05-02", item_ref="r1", peril="theft", cost="9000")
     before, state = row_counts(), policy_state(policy)
     with pytest.raises(Refused) as error:
-        loss_record(policy=policy, loss_on="2025-06-02", item_ref="r1", peril="fire", cost="100")
+        record_loss(policy=policy, loss_on="2025-06-02", item_ref="r1", peril="fire", cost="100")
     assert error.value.code == "item_not_scheduled"
     assert (row_counts(), policy_state(policy)) == (before, state)
 
 
 def test_a_loss_before_the_item_was_added_is_refused(policy):
-    scheduled_item_add(policy=policy, ref="n1", kind="necklace", limit="5000", on="2025-07-02")
+    add_item(policy=policy, ref="n1", kind="necklace", limit="5000", on="2025-07-02")
     with pytest.raises(Refused) as error:
-        loss_record(policy=policy, loss_on="2025-07-01", item_ref="n1", peril="fire", cost="100")
+        record_loss(policy=policy, loss_on="2025-07-01", item_ref="n1", peril="fire", cost="100")
     assert error.value.code == "item_not_scheduled"
 
 
 def test_a_loss_after_renewal_is_settled_in_the_year_it_happened(presets):
     policy = bind(value_adjustment=True, value_index="100")
-    policy_renew(policy=policy, index_now="110")  # r1: 8,000 → 8,800, premium 105.60
-    loss = loss_record(
+    renew(policy=policy, index_now="110")  # r1: 8,000 → 8,800, premium 105.60
+    loss = record_loss(
         policy=policy, loss_on="2025-12-01", item_ref="r1", peril="theft", cost="9000"
     )
     assert (loss.period_start, loss.period_end) == (dt.date(2025, 1, 1), dt.date(2026, 1, 1))
@@ -272,8 +276,8 @@ def test_a_loss_after_renewal_is_settled_in_the_year_it_happened(presets):
 
 def test_a_loss_in_the_renewed_period_uses_the_new_limit(presets):
     policy = bind(value_adjustment=True, value_index="100")
-    policy_renew(policy=policy, index_now="110")
-    loss = loss_record(
+    renew(policy=policy, index_now="110")
+    loss = record_loss(
         policy=policy, loss_on="2026-03-01", item_ref="r1", peril="theft", cost="9000"
     )
     # least of 9,000 and 8,800, less 100; 306 days left: 105.60 x 306 / 365 = 88.528 → 88.53

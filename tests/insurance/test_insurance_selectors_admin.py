@@ -1,26 +1,57 @@
 """Selectors and the back-office pages."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from insurance_factories import SYSTEM, other_callers, record_loss, renew
 
 from gemcare.common.errors import NotFound
 from gemcare.common.models import AuditEntry
-from gemcare.insurance.selectors import policy_get, policy_periods
-from gemcare.insurance.services import loss_record, policy_renew
+from gemcare.insurance.selectors import (
+    loss_deadlines_open,
+    policies_visible,
+    policy_get,
+    policy_periods,
+)
 
 
 def test_policy_get(policy):
-    assert policy_get(number=policy.number) == policy
+    assert policy_get(caller=SYSTEM, number=policy.number) == policy
     with pytest.raises(NotFound) as error:
-        policy_get(number="JP-999999")
+        policy_get(caller=SYSTEM, number="JP-999999")
     assert error.value.code == "policy_not_found"
 
 
+@pytest.mark.parametrize("who", ["retailer", "store", "holder"])
+def test_policy_get_as_another_tenant_is_not_found(policy, who):
+    with pytest.raises(NotFound) as error:
+        policy_get(caller=other_callers()[who], number=policy.number)
+    with pytest.raises(NotFound) as missing:
+        policy_get(caller=other_callers()[who], number="JP-999999")
+    assert error.value.code == missing.value.code == "policy_not_found"
+    assert list(policies_visible(caller=other_callers()[who])) == []
+    assert list(policies_visible(caller=SYSTEM)) == [policy]
+
+
+@pytest.mark.parametrize("who", ["retailer", "store", "holder"])
+def test_loss_deadlines_as_another_tenant_list_nothing(policy, who):
+    record_loss(policy=policy, loss_on="2025-05-02", item_ref="r1", peril="fire", cost="50")
+    assert loss_deadlines_open(caller=SYSTEM, on=dt.date(2025, 5, 2)).count() == 1
+    assert list(loss_deadlines_open(caller=other_callers()[who], on=dt.date(2025, 5, 2))) == []
+
+
+def test_selectors_need_a_caller(policy):
+    with pytest.raises(TypeError):
+        policy_get(number=policy.number)
+    with pytest.raises(TypeError):
+        policy_get(caller=None, number=policy.number)
+
+
 def test_policy_periods(policy):
-    policy_renew(policy=policy)
+    renew(policy=policy)
     assert [(s.isoformat(), e.isoformat()) for s, e in policy_periods(policy=policy)] == [
         ("2025-01-01", "2026-01-01"),
         ("2026-01-01", "2027-01-01"),
@@ -28,7 +59,7 @@ def test_policy_periods(policy):
 
 
 def test_admin_pages_show_policies_and_losses(policy, client):
-    loss = loss_record(policy=policy, loss_on="2025-05-02", item_ref="r1", peril="fire", cost="50")
+    loss = record_loss(policy=policy, loss_on="2025-05-02", item_ref="r1", peril="fire", cost="50")
     user = get_user_model().objects.create_superuser("admin", "admin@example.com", "x")
     client.force_login(user)
     for url in [

@@ -10,8 +10,10 @@ from django.contrib import admin
 
 from gemcare.common.admin import ReadOnlyAdmin, ReadOnlyInline
 from gemcare.common.audit import audit_record
+from gemcare.common.callers import Caller
 from gemcare.common.fields import mask
 from gemcare.insurance.models import Loss, NamedInsured, Policy, PolicyEvent, ScheduledItem
+from gemcare.partners.models import ProviderStaff
 
 
 class NamedInsuredInline(admin.TabularInline):
@@ -64,6 +66,15 @@ class PolicyEventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+def _caller(request) -> Caller:
+    """The staff member correcting a record; a superuser without a staff record is the
+    provider's administrator."""
+    staff = getattr(request.user, "provider_staff", None)
+    return Caller.provider(
+        request.user, role=staff.role if staff is not None else ProviderStaff.ADMIN
+    )
+
+
 @admin.register(Policy)
 class PolicyAdmin(admin.ModelAdmin):
     list_display = ["number", "state", "period_start", "period_end", "premium", "status"]
@@ -98,7 +109,7 @@ class PolicyAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if form.changed_data:
             audit_record(
-                actor=request.user,
+                caller=_caller(request),
                 action="policy_corrected",
                 entity=obj,
                 data={"fields": form.changed_data},
@@ -109,7 +120,7 @@ class PolicyAdmin(admin.ModelAdmin):
         for row_form in formset.forms:
             if row_form.instance.pk and row_form.changed_data:
                 audit_record(
-                    actor=request.user,
+                    caller=_caller(request),
                     action=f"{row_form.instance._meta.model_name}_corrected",
                     entity=row_form.instance,
                     data={"fields": row_form.changed_data},

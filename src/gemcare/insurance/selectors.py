@@ -1,18 +1,37 @@
-"""Reading insurance records: policies, their schedule, the premium in force, open deadlines."""
+"""Reading insurance records: policies, their schedule, the premium in force, open deadlines.
+
+Policies are the provider's own records: only provider staff and the system see them for now.
+A retailer or a holder is told a policy does not exist, exactly as for a number never issued.
+"""
 
 import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
+from gemcare.common.callers import Caller
 from gemcare.common.errors import NotFound
 from gemcare.insurance.models import Loss, Policy, PolicyEvent, ScheduledItem
 from gemcare.rules.money import ZERO
 
 
-def policy_get(*, number: str) -> Policy:
+def _sees_policies(caller: Caller) -> bool:
+    if not isinstance(caller, Caller):
+        raise TypeError("insurance records are read for a Caller")
+    return caller.is_provider
+
+
+def policies_visible(*, caller: Caller) -> QuerySet[Policy]:
+    """The policies the caller may see: all of them for the provider, none for anyone else."""
+    return Policy.objects.all() if _sees_policies(caller) else Policy.objects.none()
+
+
+def policy_get(*, caller: Caller, number: str) -> Policy:
     policy = (
-        Policy.objects.select_related("rating_version__product").filter(number=number).first()
+        policies_visible(caller=caller)
+        .select_related("rating_version__product")
+        .filter(number=number)
+        .first()
         if isinstance(number, str)
         else None
     )
@@ -49,10 +68,11 @@ def policy_periods(*, policy: Policy) -> list[tuple[dt.date, dt.date]]:
     return list(zip(starts, [*starts[1:], policy.period_end], strict=True))
 
 
-def loss_deadlines_open(*, on: dt.date) -> QuerySet[Loss]:
+def loss_deadlines_open(*, caller: Caller, on: dt.date) -> QuerySet[Loss]:
     """Losses with a deadline on or after `on`, for the deadline board."""
+    losses = Loss.objects.all() if _sees_policies(caller) else Loss.objects.none()
     return (
-        Loss.objects.select_related("policy", "item")
+        losses.select_related("policy", "item")
         .filter(
             Q(proof_of_loss_due__gte=on)
             | Q(payment_due__gte=on)

@@ -1,6 +1,21 @@
 """The codes the rulebook names: item kinds, causes, services, states, perils."""
 
 ITEM_KINDS = frozenset({"ring", "bracelet", "necklace", "earrings", "watch"})
+# What a policy may schedule (RULEBOOK §6): wider than the plans' item kinds, since a policy
+# covers any jewelry shown on its declarations page.
+INSURANCE_ITEM_KINDS = frozenset(
+    {
+        "ring",
+        "bracelet",
+        "necklace",
+        "earrings",
+        "watch",
+        "pendant",
+        "brooch",
+        "loose_stone",
+        "other",
+    }
+)
 
 COVERABLE_CAUSES = frozenset({"wear_and_tear", "accidental_damage", "manufacturing_defect"})
 NEVER_COVERED_CAUSES = frozenset(

@@ -1,5 +1,6 @@
-"""Writing insurance records. Every service is one transaction with its audit entry, reads
-its input as strings or typed values, and changes nothing when it refuses."""
+"""Writing insurance records. Every service takes the caller and its input already read into
+a model of `gemcare.insurance.schemas`, is one transaction with its audit entry, locks the
+policy through `gemcare.common.locking`, and changes nothing when it refuses."""
 
 from gemcare.insurance.services.changes import policy_cancel, policy_renew
 from gemcare.insurance.services.items import scheduled_item_add, scheduled_item_remove

@@ -8,9 +8,11 @@ from django.db.models import Max
 
 from gemcare.catalog.selectors import insurance_rating_of
 from gemcare.common.audit import audit_record
+from gemcare.common.callers import Caller
+from gemcare.common.clock import today
 from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
-from gemcare.common.inputs import parse_day, parse_optional_day
 from gemcare.insurance import selectors
+from gemcare.insurance.errors import InsuranceError
 from gemcare.insurance.models import (
     Policy,
     PolicyCancellation,
@@ -18,17 +20,16 @@ from gemcare.insurance.models import (
     PolicyRenewal,
     ScheduledItem,
 )
+from gemcare.insurance.schemas import PolicyCancelIn, PolicyRenewIn
 from gemcare.insurance.services._common import (
     money_text,
-    parse_index,
-    policy_lock,
+    policy_locked,
     policy_require_active,
     policy_status_change,
     rating_current,
 )
 from gemcare.rules.insurance import (
     INSURED,
-    INSURER,
     index_adjusted_limit,
     policy_cancellation_refund,
     policy_period_end,
@@ -46,33 +47,34 @@ def _latest_change_on(policy: Policy) -> dt.date | None:
 
 
 @transaction.atomic
-def policy_cancel(
-    *,
-    actor=None,
-    policy: Policy,
-    cancel_on: str | dt.date,
-    by: str,
-    notice_on: str | dt.date | None = None,
-) -> PolicyCancellation:
-    """Cancel as of `cancel_on`, refunding from the premium still in force (RULEBOOK §6.2)."""
-    cancel_on = parse_day(cancel_on, field="cancel_on")
-    if by not in (INSURED, INSURER):
-        raise InvalidInput("by", by, f'must be "{INSURED}" or "{INSURER}"')
-    notice_on = parse_optional_day(notice_on, field="notice_on")
-    if notice_on is not None and notice_on > cancel_on:
-        raise InvalidInput("notice_on", notice_on, "is after the cancellation date")
-    policy = policy_lock(policy)
+def policy_cancel(*, caller: Caller, policy: Policy, data: PolicyCancelIn) -> PolicyCancellation:
+    """Cancel as of `cancel_on`, refunding from the premium still in force (RULEBOOK §6.2).
+
+    Only the insurer cancels ahead of today, with its written notice; an insured's request
+    takes effect on the day it is made or a day already past. Either way the cancellation
+    comes after everything already recorded in the period: its refund is computed from them.
+    """
+    cancel_on, by, notice_on = data.cancel_on, data.by, data.notice_on
+    policy = policy_locked(caller, policy)
     policy_require_active(policy)
+    if by == INSURED and cancel_on > today():
+        raise Refused(
+            InsuranceError.CANCELLATION_AHEAD,
+            f"An insured's cancellation takes effect by today; {cancel_on} is ahead.",
+        )
     if not policy.period_start <= cancel_on <= policy.period_end:
         raise InvalidInput(
             "cancel_on",
             cancel_on,
             f"must fall in the policy period {policy.period_start} to {policy.period_end}",
+            code=InsuranceError.NOT_IN_PERIOD,
         )
     latest = _latest_change_on(policy)
     if latest is not None and cancel_on < latest:
-        raise InvalidInput(
-            "cancel_on", cancel_on, f"is before a change or loss already recorded on {latest}"
+        raise Refused(
+            InsuranceError.OUT_OF_ORDER,
+            f"The cancellation on {cancel_on} is dated before a change or loss already "
+            f"recorded on {latest}.",
         )
     in_force = selectors.policy_premium_in_force(policy=policy)
     annual_in_force = policy.minimum_top_up + sum(
@@ -105,7 +107,7 @@ def policy_cancel(
     )
     policy_status_change(policy, Policy.CANCELLED)
     audit_record(
-        actor=actor,
+        caller=caller,
         action="policy_cancelled",
         entity=policy,
         data={
@@ -119,28 +121,19 @@ def policy_cancel(
 
 
 @transaction.atomic
-def policy_renew(
-    *,
-    actor=None,
-    policy: Policy,
-    index_now: str | Decimal | None = None,
-    index_then: str | Decimal | None = None,
-) -> PolicyRenewal:
+def policy_renew(*, caller: Caller, policy: Policy, data: PolicyRenewIn) -> PolicyRenewal:
     """Renew for the next year at the rates in force now (RULEBOOK §6.2).
 
     With `index_now`, each limit follows the value index from `index_then`, or from the index
     recorded when that limit was set. A limit that did not move keeps the index it was set at,
     so a fall in the index is made up before the limit rises again.
     """
-    index_now = parse_index(index_now, field="index_now")
-    index_then = parse_index(index_then, field="index_then")
-    if index_then is not None and index_now is None:
-        raise InvalidInput("index_now", index_now, "is needed with index_then")
-    policy = policy_lock(policy)
+    index_now, index_then = data.index_now, data.index_then
+    policy = policy_locked(caller, policy)
     policy_require_active(policy)
     if index_now is not None and not policy.value_adjustment:
         raise Refused(
-            "value_adjustment_not_on_policy",
+            InsuranceError.VALUE_ADJUSTMENT_NOT_ON_POLICY,
             f"Policy {policy.number} does not have the insurance value adjustment.",
         )
     version = rating_current(policy.rating_version.product.code)
@@ -215,7 +208,7 @@ def policy_renew(
         ]
     )
     audit_record(
-        actor=actor,
+        caller=caller,
         action="policy_renewed",
         entity=policy,
         data={

@@ -1,19 +1,20 @@
 """Endorsements: adding an item to the schedule and taking one off (RULEBOOK §6)."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 
 from gemcare.common.audit import audit_record
-from gemcare.common.errors import InvalidInput, translate_rule_errors
-from gemcare.common.inputs import parse_amount, parse_day, parse_text
+from gemcare.common.callers import Caller
+from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
+from gemcare.insurance.errors import InsuranceError
 from gemcare.insurance.models import Policy, PolicyEvent, ScheduledItem
+from gemcare.insurance.schemas import MAX_SCHEDULED_ITEMS, ScheduledItemAddIn, ScheduledItemRemoveIn
 from gemcare.insurance.services._common import (
     item_remove,
     money_text,
-    parse_index,
-    policy_lock,
+    policy_locked,
     policy_require_active,
     rating_of,
 )
@@ -24,114 +25,124 @@ from gemcare.rules.insurance import check_possession, item_premium, unearned_pre
 def _check_in_period(policy: Policy, on: dt.date, *, earliest: dt.date | None = None) -> None:
     first = max(policy.period_start, earliest or policy.period_start)
     if not first <= on < policy.period_end:
-        raise InvalidInput("on", on, f"must fall from {first} to before {policy.period_end}")
+        raise InvalidInput(
+            "on",
+            on,
+            f"must fall from {first} to before {policy.period_end}",
+            code=InsuranceError.NOT_IN_PERIOD,
+        )
 
 
 @transaction.atomic
 def scheduled_item_add(
-    *,
-    actor=None,
-    policy: Policy,
-    ref: str,
-    kind: str,
-    limit: str | Decimal,
-    on: str | dt.date,
-    description: str = "",
-    possessed_by: str = "",
-    value_index: str | Decimal | None = None,
+    *, caller: Caller, policy: Policy, data: ScheduledItemAddIn
 ) -> ScheduledItem:
     """Schedule an item from `on`, charging its premium pro rata for the rest of the period.
 
     The item keeps its annual premium at the policy's rating, so that a later removal or total
     loss refunds its unearned part like any other item's.
     """
-    ref = parse_text(ref, field="ref", max_length=32)
-    kind = parse_text(kind, field="kind", max_length=32)
-    limit = parse_amount(limit, field="limit", allow_zero=False)
-    on = parse_day(on, field="on")
-    description = parse_text(description, field="description", max_length=300, required=False)
-    possessed_by = parse_text(possessed_by, field="possessed_by", max_length=200, required=False)
-    value_index = parse_index(value_index, field="value_index")
-    policy = policy_lock(policy)
+    policy = policy_locked(caller, policy)
     policy_require_active(policy)
-    _check_in_period(policy, on)
-    if policy.items.filter(ref=ref).exists():
+    _check_in_period(policy, data.on)
+    if policy.items.filter(ref=data.ref).exists():
         raise InvalidInput(
-            "ref", ref, "is already used by an item of this policy", code="duplicate_item_ref"
+            "ref",
+            data.ref,
+            "is already used by an item of this policy",
+            code=InsuranceError.DUPLICATE_ITEM_REF,
+        )
+    if policy.items.filter(status=ScheduledItem.SCHEDULED).count() >= MAX_SCHEDULED_ITEMS:
+        raise InvalidInput(
+            "ref", data.ref, f"the schedule already holds {MAX_SCHEDULED_ITEMS} items"
         )
     names = list(policy.named_insureds.values_list("name", flat=True))
     try:
-        check_possession(names, [possessed_by])
+        check_possession(names, [data.possessed_by])
     except RuleInputError as error:
-        raise InvalidInput("possessed_by", possessed_by, error.message) from error
+        raise InvalidInput("possessed_by", data.possessed_by, error.message) from error
     rating = rating_of(policy)
     with translate_rule_errors():
-        annual = item_premium(rating, state=policy.state, deductible=policy.deductible, limit=limit)
-        charge = unearned_premium(annual, policy.period_start, policy.period_end, on)
+        annual = item_premium(
+            rating, state=policy.state, deductible=policy.deductible, limit=data.limit
+        )
+        charge = unearned_premium(annual, policy.period_start, policy.period_end, data.on)
 
     item = ScheduledItem.objects.create(
         policy=policy,
-        ref=ref,
-        kind=kind,
-        description=description,
-        limit=limit,
-        limit_index=value_index,
+        ref=data.ref,
+        kind=data.kind,
+        description=data.description,
+        limit=data.limit,
+        limit_index=data.value_index,
         premium=annual,
-        possessed_by=possessed_by,
-        scheduled_on=on,
+        possessed_by=data.possessed_by,
+        scheduled_on=data.on,
     )
     PolicyEvent.objects.create(
         policy=policy,
         kind=PolicyEvent.ITEM_ADDED,
-        on=on,
+        on=data.on,
         period_start=policy.period_start,
         item=item,
         premium=charge,
-        limit=limit,
+        limit=data.limit,
         item_premium=annual,
     )
     policy.premium += charge
     policy.save(update_fields=["premium"])
     audit_record(
-        actor=actor,
+        caller=caller,
         action="scheduled_item_added",
         entity=item,
         data={
             "policy": policy.number,
-            "ref": ref,
-            "on": on.isoformat(),
-            "limit": money_text(limit),
+            "ref": data.ref,
+            "on": data.on.isoformat(),
+            "limit": money_text(data.limit),
             "premium": money_text(charge),
         },
     )
     return item
 
 
+def _check_after_its_losses(item: ScheduledItem, on: dt.date) -> None:
+    """An item damaged on a date was on the schedule that day: its removal may not be dated
+    before a loss already recorded on it."""
+    latest = item.losses.aggregate(on=Max("loss_on"))["on"]
+    if latest is not None and on < latest:
+        raise Refused(
+            InsuranceError.OUT_OF_ORDER,
+            f"Item {item.ref} cannot be removed on {on}: a loss on it is recorded on {latest}.",
+        )
+
+
 @transaction.atomic
 def scheduled_item_remove(
-    *, actor=None, policy: Policy, ref: str, on: str | dt.date
+    *, caller: Caller, policy: Policy, data: ScheduledItemRemoveIn
 ) -> ScheduledItem:
     """Take an item off the schedule from `on`, refunding its unearned premium."""
-    ref = parse_text(ref, field="ref", max_length=32)
-    on = parse_day(on, field="on")
-    policy = policy_lock(policy)
+    policy = policy_locked(caller, policy)
     policy_require_active(policy)
-    item = policy.items.filter(ref=ref).first()
+    item = policy.items.filter(ref=data.ref).first()
     if item is None:
-        raise InvalidInput("ref", ref, "is not an item of this policy")
+        raise InvalidInput("ref", data.ref, "is not an item of this policy")
     if item.is_scheduled:
-        _check_in_period(policy, on, earliest=item.scheduled_on)
+        _check_in_period(policy, data.on, earliest=item.scheduled_on)
+        _check_after_its_losses(item, data.on)
     with translate_rule_errors():
-        refund = unearned_premium(item.premium, policy.period_start, policy.period_end, on)
-    item_remove(policy=policy, item=item, on=on, refund=refund, period_start=policy.period_start)
+        refund = unearned_premium(item.premium, policy.period_start, policy.period_end, data.on)
+    item_remove(
+        policy=policy, item=item, on=data.on, refund=refund, period_start=policy.period_start
+    )
     audit_record(
-        actor=actor,
+        caller=caller,
         action="scheduled_item_removed",
         entity=item,
         data={
             "policy": policy.number,
-            "ref": ref,
-            "on": on.isoformat(),
+            "ref": data.ref,
+            "on": data.on.isoformat(),
             "refund": money_text(refund),
         },
     )

@@ -11,19 +11,13 @@ from decimal import Decimal
 from django.db import transaction
 
 from gemcare.common.audit import audit_record
-from gemcare.common.clock import today
+from gemcare.common.callers import Caller
 from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
-from gemcare.common.inputs import (
-    parse_amount,
-    parse_day,
-    parse_optional_amount,
-    parse_optional_day,
-    parse_text,
-)
 from gemcare.insurance import selectors
+from gemcare.insurance.errors import InsuranceError
 from gemcare.insurance.models import Loss, Policy, PolicyEvent, ScheduledItem
-from gemcare.insurance.services._common import item_remove, money_text, policy_lock
-from gemcare.rules import vocabulary
+from gemcare.insurance.schemas import LossIn
+from gemcare.insurance.services._common import item_remove, money_text, policy_locked
 from gemcare.rules.insurance import (
     LossFacts,
     PolicyFacts,
@@ -62,79 +56,41 @@ def _scheduled_limits_on(policy: Policy, day: dt.date) -> Decimal:
 
 
 @transaction.atomic
-def loss_record(
-    *,
-    actor=None,
-    policy: Policy,
-    loss_on: str | dt.date,
-    peril: str,
-    cost: str | Decimal,
-    item_ref: str | None = None,
-    newly_acquired_on: str | dt.date | None = None,
-    repair: str | None = None,
-    service_plan_due: str | Decimal = "0",
-    paid_by_others: str | Decimal = "0",
-    other_insurance_limits: str | Decimal = "0",
-    pair_set_amount: str | Decimal | None = None,
-    known_on: str | dt.date | None = None,
-    proof_requested_on: str | dt.date | None = None,
-) -> Loss:
+def loss_record(*, caller: Caller, policy: Policy, data: LossIn) -> Loss:
     """Settle a loss on a scheduled item or a newly acquired one (RULEBOOK §6.1).
 
-    A total loss takes the item off the schedule and refunds its unearned premium.
+    A total loss takes the item off the schedule and refunds its unearned premium. Losses are
+    reported after the fact, so one may be dated before changes already recorded; the rules
+    settle it in the period and with the terms of its own date.
     """
-    loss_on = parse_day(loss_on, field="date")
-    if loss_on > today():
-        raise InvalidInput("date", loss_on, "is after today")
-    with translate_rule_errors():
-        vocabulary.check_code(peril, vocabulary.PERILS, field="peril", what="peril")
-        if repair in (None, ""):
-            repair = None
-        else:
-            vocabulary.check_code(repair, vocabulary.SERVICES, field="repair", what="service")
-    cost = parse_amount(cost, field="cost")
-    service_plan_due = parse_amount(service_plan_due, field="service_plan_due")
-    paid_by_others = parse_amount(paid_by_others, field="paid_by_others")
-    other_insurance_limits = parse_amount(other_insurance_limits, field="other_insurance_limits")
-    pair_set_amount = parse_optional_amount(pair_set_amount, field="pair_set_amount")
-    known_on = parse_optional_day(known_on, field="known_on") or loss_on
-    if not loss_on <= known_on <= today():
-        raise InvalidInput("known_on", known_on, "must fall from the loss date to today")
-    proof_requested_on = parse_optional_day(proof_requested_on, field="proof_requested_on")
-    if proof_requested_on is not None and proof_requested_on < known_on:
-        raise InvalidInput(
-            "proof_requested_on", proof_requested_on, "is before the insured knew of the loss"
-        )
-    if (item_ref is None) == (newly_acquired_on is None):
-        raise InvalidInput(
-            "item", item_ref, "name either a scheduled item or a newly acquired item's date"
-        )
-    newly_acquired_on = parse_optional_day(newly_acquired_on, field="newly_acquired_on")
-
-    policy = policy_lock(policy)
+    loss_on, item_ref = data.loss_on, data.item_ref
+    known_on = data.known_on or loss_on
+    policy = policy_locked(caller, policy)
     start, end, covered_until = _period_of(policy, loss_on)
     item = item_facts = None
     if item_ref is not None:
-        ref = parse_text(item_ref, field="item", max_length=32)
-        item = policy.items.filter(ref=ref).first()
+        item = policy.items.filter(ref=item_ref).first()
         if item is None:
-            raise InvalidInput("item", item_ref, "is not an item of this policy")
+            raise InvalidInput("item_ref", item_ref, "is not an item of this policy")
         # Before the item joined the schedule it was not insured; outside every period the
         # rules say so themselves.
         if not item.is_scheduled or start <= loss_on < min(end, item.scheduled_on):
-            raise Refused("item_not_scheduled", f"Item {ref} was not on the schedule on {loss_on}.")
+            raise Refused(
+                InsuranceError.ITEM_NOT_SCHEDULED,
+                f"Item {item_ref} was not on the schedule on {loss_on}.",
+            )
         limit, premium = _item_terms_on(item, loss_on)
         item_facts = ScheduledItemFacts(limit=limit, premium=premium)
     facts = LossFacts(
         loss_on=loss_on,
-        peril=peril,
-        cost=cost,
-        repair=repair,
-        service_plan_due=service_plan_due,
-        paid_by_others=paid_by_others,
-        other_insurance_limits=other_insurance_limits,
-        pair_set_amount=pair_set_amount,
-        newly_acquired_on=newly_acquired_on,
+        peril=data.peril,
+        cost=data.cost,
+        repair=data.repair,
+        service_plan_due=data.service_plan_due,
+        paid_by_others=data.paid_by_others,
+        other_insurance_limits=data.other_insurance_limits,
+        pair_set_amount=data.pair_set_amount,
+        newly_acquired_on=data.newly_acquired_on,
     )
     policy_facts = PolicyFacts(
         start=start,
@@ -145,7 +101,7 @@ def loss_record(
     )
     with translate_rule_errors():
         settlement = settle_loss(policy_facts, facts, item_facts)
-        deadlines = loss_deadlines(known_on=known_on, proof_requested_on=proof_requested_on)
+        deadlines = loss_deadlines(known_on=known_on, proof_requested_on=data.proof_requested_on)
         # A total loss in a past period also ends the item's cover in the current one.
         later_refund = ZERO
         if settlement.item_removed and start != policy.period_start and policy.is_active:
@@ -156,16 +112,16 @@ def loss_record(
     loss = Loss.objects.create(
         policy=policy,
         item=item,
-        newly_acquired_on=newly_acquired_on,
+        newly_acquired_on=data.newly_acquired_on,
         loss_on=loss_on,
         known_on=known_on,
-        peril=peril,
-        repair=repair or "",
-        cost=cost,
-        service_plan_due=service_plan_due,
-        paid_by_others=paid_by_others,
-        other_insurance_limits=other_insurance_limits,
-        pair_set_amount=pair_set_amount,
+        peril=data.peril,
+        repair=data.repair or "",
+        cost=data.cost,
+        service_plan_due=data.service_plan_due,
+        paid_by_others=data.paid_by_others,
+        other_insurance_limits=data.other_insurance_limits,
+        pair_set_amount=data.pair_set_amount,
         period_start=start,
         period_end=end,
         covered=settlement.covered,
@@ -175,7 +131,7 @@ def loss_record(
         item_removed=settlement.item_removed,
         refund=settlement.refund + later_refund,
         steps={step: str(amount) for step, amount in settlement.steps.items()},
-        proof_requested_on=proof_requested_on,
+        proof_requested_on=data.proof_requested_on,
         proof_of_loss_due=deadlines.proof_of_loss_due,
         payment_due=deadlines.payment_due,
         appraiser_named_by=deadlines.appraiser_named_by,
@@ -204,7 +160,7 @@ def loss_record(
                 item_premium=item.premium,
             )
     audit_record(
-        actor=actor,
+        caller=caller,
         action="loss_recorded",
         entity=loss,
         data={
