@@ -1,4 +1,9 @@
+import io
+
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from factories import assert_on_the_test_database
 
 from gemcare.catalog import selectors
 
@@ -13,3 +18,23 @@ def terms_cache_cleared():
     yield
     selectors._plan_terms.clear()
     selectors._ratings.clear()
+
+
+@pytest.fixture(scope="module")
+def run(django_db_setup, django_db_blocker):
+    """`run(*paths, json=False)` → (exit code, output) of `scenarios run`."""
+
+    def play(*paths, json: bool = False) -> tuple[int, str]:
+        output = io.StringIO()
+        arguments = ["scenarios", "run", *map(str, paths), *(["--json"] if json else [])]
+        with django_db_blocker.unblock():
+            if connection.vendor == "sqlite":
+                assert_on_the_test_database()
+            try:
+                call_command(*arguments, stdout=output)
+                code = 0
+            except SystemExit as exit:
+                code = exit.code
+        return code, output.getvalue()
+
+    return play

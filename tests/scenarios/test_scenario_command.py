@@ -8,15 +8,13 @@ below plays several files and the tests read its output.
 """
 
 import importlib
-import io
 import json
 import textwrap
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
-from factories import assert_on_the_test_database
+from scenario_runs import lines_about
 
 pytestmark = [pytest.mark.django_db(transaction=True)] if connection.vendor == "sqlite" else []
 
@@ -116,26 +114,6 @@ events:
 
 
 @pytest.fixture(scope="module")
-def run(django_db_setup, django_db_blocker):
-    """`run(*paths, json=False)` → (exit code, output) of `scenarios run`."""
-
-    def play(*paths, json: bool = False) -> tuple[int, str]:
-        output = io.StringIO()
-        arguments = ["scenarios", "run", *map(str, paths), *(["--json"] if json else [])]
-        with django_db_blocker.unblock():
-            if connection.vendor == "sqlite":
-                assert_on_the_test_database()
-            try:
-                call_command(*arguments, stdout=output)
-                code = 0
-            except SystemExit as exit:
-                code = exit.code
-        return code, output.getvalue()
-
-    return play
-
-
-@pytest.fixture(scope="module")
 def problems_folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("problems")
     for name, text in PROBLEMS.items():
@@ -157,16 +135,6 @@ def problems_json(run, problems_folder) -> dict[str, dict]:
     results = json.loads(output)
     assert isinstance(results, list)
     return {result["name"]: result for result in results}
-
-
-def lines_about(output: str, name: str) -> list[str]:
-    """The lines a text run printed for one scenario: its PASS/FAIL line and those under it."""
-    lines = output.splitlines()
-    start = next(i for i, line in enumerate(lines) if line[5:].startswith(name + "  ("))
-    end = next(
-        (i for i in range(start + 1, len(lines)) if not lines[i].startswith("     ")), len(lines)
-    )
-    return lines[start:end]
 
 
 # --- passing scenarios, with the rulebook's own examples --------------------------------------
@@ -267,7 +235,7 @@ def test_an_unknown_product_cannot_be_played(problems_text):
     assert lines[0].startswith("FAIL ")
     assert lines[1:] == [
         "     cannot be played: cannot be set up: product: is not a published plan product "
-        "(got 'gold-plan')"
+        "(got gold-plan)"
     ]
 
 
@@ -277,7 +245,7 @@ def test_an_unknown_service_code_names_the_line(problems_text):
     assert lines[0].startswith("FAIL ")
     assert (
         "     cannot be played: events[1] claim: "
-        "lines[0].service: is not a known service (got 'teleport')"
+        "lines[0].service: is not a known service (got teleport)"
     ) in lines
 
 

@@ -3,24 +3,47 @@
 The player only translates: a scenario event becomes a service call, and the service's result
 becomes the keys the rulebook lists for that event. Any rule applied here would be a rule the
 API and the portals do not apply, so there are none.
+
+A scenario plays on its own clock: while an event plays, the platform's `today()` is that
+event's date (the sale on the purchase date, a claim on its filing date, a cancellation on its
+date...), so next year's terms can be tried now. The player reads that date from the event's
+own words before the event's input is read, so the clock does not depend on how a service
+takes its input; outside the player the real today stays.
 """
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from gemcare.claims import schemas as claim_input
 from gemcare.claims import services as claims
 from gemcare.claims.models import AWAITING_REVIEW, Claim
-from gemcare.common.errors import ApplicationError, InvalidInput, Refused
+from gemcare.common.callers import Caller
+from gemcare.common.clock import clock_set
+from gemcare.common.errors import (
+    ApplicationError,
+    CommonError,
+    InvalidInput,
+    Refused,
+    quoted,
+)
+from gemcare.common.schemas import validate_input
+from gemcare.contracts import schemas as contract_input
 from gemcare.contracts import services as contracts
 from gemcare.contracts.models import Contract
+from gemcare.insurance import schemas as insurance_input
 from gemcare.insurance import services as insurance
 from gemcare.partners.models import ProviderStaff, Retailer, Store
 from gemcare.rules import vocabulary
+from gemcare.scenarios.schemas import scenario_read
 
 PLAN_EVENTS = {"quote", "claim", "fulfil", "cancel", "transfer"}
 POLICY_EVENTS = {"quote", "loss", "cancel", "renew"}
+SCENARIOS = Caller.system("scenarios")
 
 
 @dataclass
@@ -84,6 +107,32 @@ def _error(error: ApplicationError) -> dict:
     return {"error": error.code, "message": error.describe()}
 
 
+def event_day(value: object) -> dt.date | None:
+    """The date a scenario wrote, or None when it wrote none (or not a date: the event's
+    input then says what is wrong with it)."""
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) <= 32:
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+@contextmanager
+def played_on(value: object) -> Iterator[None]:
+    """Play the block on the date `value` names; without one, on the clock as it is."""
+    day = event_day(value)
+    if day is None:
+        yield
+        return
+    with clock_set(day):
+        yield
+
+
 class Player:
     """Plays one scenario; a fresh Player per scenario, inside a rolled-back transaction."""
 
@@ -94,33 +143,61 @@ class Player:
         self.sale_error: ApplicationError | None = None
         self.policy = None
         self.adjuster = self._adjuster()
+        self.adjuster_caller = Caller.provider(self.adjuster)
 
     def play(self) -> list[EventResult]:
-        events = self.data.get("events")
-        if not isinstance(events, list) or not events:
-            raise ScenarioProblem("events: a scenario needs a list of events")
-        is_policy = "policy" in self.data
-        if is_policy == ("product" in self.data):
-            raise ScenarioProblem("a scenario names either `product` or `policy`")
-        self._setup_policy() if is_policy else self._setup_plan()
+        # What has played so far, and where the player is: a scenario that stops half-way
+        # still reports the events before, and says which event stopped it.
+        self.results: list[EventResult] = []
+        self.where = "set-up"
+        try:
+            scenario = scenario_read(self.data)
+        except InvalidInput as error:
+            raise ScenarioProblem(error.describe()) from error
+        is_policy = scenario.policy is not None
+        start = scenario.policy.get("start") if is_policy else scenario.purchased
+        with played_on(start):
+            self._setup_policy() if is_policy else self._setup_plan()
         allowed = POLICY_EVENTS if is_policy else PLAN_EVENTS
-        results = []
-        for number, event in enumerate(events, start=1):
+        for number, event in enumerate(scenario.events, start=1):
+            self.where = f"events[{number}]"
             kind, args, expect = self._parse_event(number, event, allowed)
+            self.where = f"events[{number}] {kind}"
             handler = getattr(self, f"_{'policy' if is_policy else 'plan'}_{kind}")
             try:
-                got = handler(args)
+                with played_on(start if kind == "quote" else self._event_date(kind, args)):
+                    got = handler(args)
             except InvalidInput as error:
                 # Bad input (an unknown code, a date that is not a date) means the scenario
                 # cannot be played, unless it expects exactly that error.
                 if not (expect and "error" in expect):
-                    raise ScenarioProblem(f"events[{number}] {kind}: {error.describe()}") from error
+                    raise ScenarioProblem(f"{self.where}: {error.describe()}") from error
                 got = _error(error)
             except ApplicationError as error:
+                # Refused by the services: the event gives its code, the next events play.
                 got = {"ok": False, **_error(error)} if kind == "transfer" else _error(error)
             mismatches = compare(got, expect)
-            results.append(EventResult(kind, got, expect, not mismatches, mismatches))
-        return results
+            self.results.append(EventResult(kind, got, expect, not mismatches, mismatches))
+        return self.results
+
+    def _event_date(self, kind: str, args: dict) -> object:
+        """The date an event happens on (RULEBOOK §8), as the scenario wrote it."""
+        if kind == "claim":
+            # `filed` defaults to the incident date in a scenario. An incident after the
+            # filing plays on the incident's date, so that the claim is refused for that
+            # (incident_after_filing) and not for an incident "in the future".
+            filed = event_day(args.get("filed"))
+            incident = event_day(args.get("incident"))
+            return max(filed, incident) if filed and incident else filed or incident
+        if kind == "fulfil" and args.get("date") is None:
+            number = args.get("claim")
+            if type(number) is int and 1 <= number <= len(self.claims):
+                return self.claims[number - 1].filed_on
+            return None
+        if kind == "renew":  # a policy renews when its current period ends
+            self.policy.refresh_from_db(fields=["period_end"])
+            return self.policy.period_end
+        return args.get("date")
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -130,8 +207,9 @@ class Player:
             raise ScenarioProblem(f"{where}: an event must be a mapping")
         kinds = [key for key in event if key != "expect"]
         if len(kinds) != 1 or kinds[0] not in allowed:
+            got = ", ".join(str(quoted(kind)) for kind in kinds[:5]) or "nothing"
             raise ScenarioProblem(
-                f"{where}: expected one of {sorted(allowed)} (and `expect`), got {kinds}"
+                f"{where}: expected one of {sorted(allowed)} (and `expect`), got {got}"
             )
         kind = kinds[0]
         args = event[kind] or {}
@@ -166,15 +244,18 @@ class Player:
             raise ScenarioProblem("item: must be a mapping with kind and price")
         self.product = self.data.get("product")
         store = self._store(self.data.get("state"))
+        sale = validate_input(
+            contract_input.SaleIn,
+            {
+                "product": self.product,
+                "receipt_number": "R-SCENARIO",
+                "item": item,
+                "holder": {"name": "Scenario Holder", "state": store.state},
+                "purchased": self.data.get("purchased"),
+            },
+        )
         try:
-            self.contract = contracts.contract_sell(
-                store=store,
-                product_code=self.product,
-                receipt_number="R-SCENARIO",
-                item=item,
-                holder={"name": "Scenario Holder", "state": store.state},
-                purchased_on=self.data.get("purchased"),
-            )
+            self.contract = contracts.contract_sell(caller=SCENARIOS, store=store, sale=sale)
         except Refused as error:  # no offer for this item: only quotes can be played
             self.sale_error = error
         self.item = item
@@ -187,20 +268,18 @@ class Player:
         if not isinstance(items, list):
             raise InvalidInput("policy.items", items, "must be a list of items")
         self.policy_terms = policy
-        self.policy = insurance.policy_bind(
-            named_insureds=[{"name": "Scenario Insured"}],
-            state=policy.get("state"),
-            start=policy.get("start"),
-            deductible=policy.get("deductible"),
-            items=[
-                {"ref": item.get("id"), "kind": item.get("kind"), "limit": item.get("limit")}
-                if isinstance(item, dict)
-                else item
-                for item in items
-            ],
-            installments=policy.get("installments", 1),
-            value_adjustment=policy.get("value_adjustment", self._renews_by_index()),
-        )
+        terms = {key: value for key, value in policy.items() if key != "items"}
+        terms.setdefault("named_insureds", [{"name": "Scenario Insured"}])
+        terms.setdefault("value_adjustment", self._renews_by_index())
+        # A scenario names an item by `id`; the policy calls it the item's `ref`.
+        terms["items"] = [
+            {("ref" if key == "id" else key): value for key, value in item.items()}
+            if isinstance(item, dict)
+            else item
+            for item in items
+        ]
+        data = self._policy_input(insurance_input.PolicyBindIn, terms, prefix="policy")
+        self.policy = insurance.policy_bind(caller=Caller.system("scenarios"), data=data)
 
     def _renews_by_index(self) -> bool:
         """A scenario that renews by an index describes a policy with the value adjustment."""
@@ -220,28 +299,29 @@ class Player:
     # --- plan events --------------------------------------------------------------------
 
     def _plan_quote(self, args: dict) -> dict:
-        quote = contracts.contract_quote(
-            product_code=self.product,
-            item_kind=self.item.get("kind"),
-            item_price=self.item.get("price"),
+        quote_in = validate_input(
+            contract_input.QuoteIn,
+            {
+                "product": self.product,
+                "kind": self.item.get("kind"),
+                "price": self.item.get("price"),
+            },
         )
+        quote = contracts.contract_quote(caller=SCENARIOS, quote=quote_in)
         if quote.offer:
             return {"offer": True, "price": _money(quote.price)}
         return {"offer": False, "reason": quote.reason.code, "words": quote.reason.words}
 
     def _plan_claim(self, args: dict) -> dict:
-        claim = claims.claim_file(
-            contract=self._contract(),
-            incident_on=args.get("incident"),
-            filed_on=args.get("filed"),
-            cause=args.get("cause"),
-            lines=args.get("lines"),
-            repairable=args.get("repairable", True),
-            maintenance_done=args.get("maintenance_done", True),
-        )
+        # In a scenario `filed` defaults to the incident date (RULEBOOK 8).
+        values = {"filed": args.get("incident"), **args}
+        claim_in = validate_input(claim_input.ClaimIn, values)
+        claim = claims.claim_file(caller=SCENARIOS, contract=self._contract(), claim=claim_in)
         self.claims.append(claim)
         if claim.status == AWAITING_REVIEW:  # the adjuster confirms the rules' decision
-            claim = claims.claim_review(actor=self.adjuster, claim=claim)
+            claim = claims.claim_review(
+                caller=self.adjuster_caller, claim=claim, review=claim_input.ReviewIn()
+            )
         got = {
             "decision": claim.decision,
             "approved": _money(claim.approved),
@@ -258,30 +338,38 @@ class Player:
         return got
 
     def _plan_fulfil(self, args: dict) -> dict:
-        number = args.get("claim")
-        if not isinstance(number, int) or not 1 <= number <= len(self.claims):
-            raise InvalidInput("fulfil.claim", number, f"there are {len(self.claims)} claims")
+        values = dict(args)
+        number = values.pop("claim", None)
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise InvalidInput("claim", number, "must be the number of a claim in the scenario")
+        if not 1 <= number <= len(self.claims):
+            raise InvalidInput("claim", number, f"there are {len(self.claims)} claims")
         claim = self.claims[number - 1]
-        reimbursement = claims.claim_fulfil(
-            claim=claim,
-            actual_cost=args.get("actual_cost"),
-            completed_on=args.get("date", claim.filed_on),
-        )
+        if "date" in values:
+            values["completed"] = values.pop("date")
+        else:
+            values["completed"] = claim.filed_on
+        fulfilment = validate_input(claim_input.FulfilmentIn, values)
+        reimbursement = claims.claim_fulfil(caller=SCENARIOS, claim=claim, fulfilment=fulfilment)
         return {"reimbursed": _money(reimbursement.amount), "status": self._contract().status}
 
     def _plan_cancel(self, args: dict) -> dict:
+        values = dict(args)
+        paid = values.pop("refund_paid", None)
+        cancellation_in = validate_input(contract_input.CancellationIn, values)
+        payment_in = None
+        if paid is not None:  # the payment happens on its own date, after the cancellation
+            with played_on(paid):
+                payment_in = validate_input(contract_input.RefundPaymentIn, {"paid": paid})
         cancellation = contracts.contract_cancel(
-            contract=self._contract(),
-            cancel_on=args.get("date"),
-            by=args.get("by", "holder"),
-            reason=args.get("reason"),
-            notice_on=args.get("notice"),
+            caller=SCENARIOS, contract=self._contract(), cancellation=cancellation_in
         )
         penalty = Decimal("0.00")
-        if args.get("refund_paid") is not None:
-            payment = contracts.refund_payment_record(
-                cancellation=cancellation, paid_on=args["refund_paid"]
-            )
+        if payment_in is not None:
+            with played_on(paid):
+                payment = contracts.refund_payment_record(
+                    caller=SCENARIOS, cancellation=cancellation, payment=payment_in
+                )
             penalty = payment.penalty
         return {
             "refund": _money(cancellation.refund),
@@ -291,49 +379,76 @@ class Player:
         }
 
     def _plan_transfer(self, args: dict) -> dict:
-        contracts.contract_transfer(
-            contract=self._contract(), to_holder={"name": args.get("to")}, on=args.get("date")
-        )
+        values = dict(args)
+        contract = self._contract()
+        if "to" in values:
+            values["holder"] = {"name": values.pop("to"), "state": contract.holder.state}
+        transfer = validate_input(contract_input.TransferIn, values)
+        contracts.contract_transfer(caller=SCENARIOS, contract=contract, transfer=transfer)
         return {"ok": True}
 
     # --- policy events ------------------------------------------------------------------
 
+    @staticmethod
+    def _policy_input(schema, args: dict, *, prefix: str = "", words: dict | None = None):
+        """Read an event's arguments into the service's input, naming a bad field with the
+        scenario's own word for it (`date`, not `loss_on`)."""
+        words = words or {}
+        try:
+            return validate_input(schema, args, prefix=prefix)
+        except InvalidInput as error:
+            field_name = words.get(error.field, error.field)
+            if field_name == error.field:
+                raise
+            renamed = InvalidInput(
+                field_name,
+                None,
+                error.message,
+                code=error.code,
+                errors=[
+                    item | {"field": words.get(item["field"], item["field"])}
+                    for item in error.errors
+                ],
+            )
+            # Already the quotable form of the value: quoting it again would cut its length.
+            renamed.value = error.value
+            renamed.args = (renamed.describe(),)
+            raise renamed from None
+
     def _policy_quote(self, args: dict) -> dict:
+        if args:
+            key = next(iter(args))
+            raise InvalidInput(
+                key, args[key], "is not a known field", code=CommonError.UNKNOWN_FIELD
+            )
         self.policy.refresh_from_db()
-        quote = insurance.policy_quote(
+        data = insurance_input.PolicyQuoteIn(
             state=self.policy.state,
             deductible=self.policy.deductible,
             limits=[item.limit for item in self.policy.items.all()],
             installments=self.policy.installments,
+            product_code=self.policy.rating_version.product.code,
         )
+        quote = insurance.policy_quote(caller=Caller.system("scenarios"), data=data)
         got = {"premium": _money(quote.premium)}
         if quote.installment is not None:
             got["installment"] = _money(quote.installment)
         return got
 
     def _policy_loss(self, args: dict) -> dict:
-        newly_acquired = args.get("newly_acquired")
-        if newly_acquired is not None and not isinstance(newly_acquired, dict):
-            raise InvalidInput("newly_acquired", newly_acquired, "must be {acquired: date}")
-        optional = {
-            key: args[key]
-            for key in (
-                "service_plan_due",
-                "paid_by_others",
-                "other_insurance_limits",
-                "pair_set_amount",
-                "repair",
-            )
-            if key in args
-        }
+        # The scenario's words for a loss (RULEBOOK §8) and the service's.
+        words = {"date": "loss_on", "item": "item_ref"}
+        values = {words.get(key, key): value for key, value in args.items()}
+        newly_acquired = values.pop("newly_acquired", None)
+        if newly_acquired is not None:
+            if not isinstance(newly_acquired, dict) or set(newly_acquired) != {"acquired"}:
+                raise InvalidInput("newly_acquired", newly_acquired, "must be {acquired: date}")
+            values["newly_acquired_on"] = newly_acquired["acquired"]
+        back = {service: scenario for scenario, service in words.items()}
+        back["newly_acquired_on"] = "newly_acquired.acquired"
+        data = self._policy_input(insurance_input.LossIn, values, words=back)
         loss = insurance.loss_record(
-            policy=self.policy,
-            loss_on=args.get("date"),
-            peril=args.get("peril"),
-            cost=args.get("cost"),
-            item_ref=args.get("item"),
-            newly_acquired_on=newly_acquired.get("acquired") if newly_acquired else None,
-            **optional,
+            caller=Caller.system("scenarios"), policy=self.policy, data=data
         )
         got = {
             "covered": loss.covered,
@@ -346,17 +461,20 @@ class Player:
         return got
 
     def _policy_cancel(self, args: dict) -> dict:
+        words = {"date": "cancel_on", "notice": "notice_on"}
+        values = {words.get(key, key): value for key, value in args.items()}
+        values.setdefault("by", "insured")
+        back = {service: scenario for scenario, service in words.items()}
+        data = self._policy_input(insurance_input.PolicyCancelIn, values, words=back)
         cancellation = insurance.policy_cancel(
-            policy=self.policy,
-            cancel_on=args.get("date"),
-            by=args.get("by", "insured"),
-            notice_on=args.get("notice"),
+            caller=Caller.system("scenarios"), policy=self.policy, data=data
         )
         return {"refund": _money(cancellation.refund)}
 
     def _policy_renew(self, args: dict) -> dict:
+        data = self._policy_input(insurance_input.PolicyRenewIn, args)
         renewal = insurance.policy_renew(
-            policy=self.policy, index_now=args.get("index_now"), index_then=args.get("index_then")
+            caller=Caller.system("scenarios"), policy=self.policy, data=data
         )
         return {
             "limits": {ref: f"{Decimal(limit):.2f}" for ref, limit in renewal.limits.items()},
