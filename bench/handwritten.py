@@ -3,7 +3,7 @@
 Raw psycopg, autocommit off, one transaction per call, issuing the same statements as the
 services do (same tables, same columns, same rows, same RETURNING clauses; checked with
 `django.db.connection.execute_wrapper`, and counted per call by the benchmark), with the same
-input parsing and the same pure rules deciding. What is left out is exactly the ORM: model
+input schemas and the same pure rules deciding. What is left out is exactly the ORM: model
 instances, field conversion, query compilation. Cursors use psycopg's defaults (server-side
 binding, statements prepared after five runs): what a person writing psycopg by hand gets.
 
@@ -18,20 +18,27 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from gemcare.catalog.selectors import plan_terms_by_version_id
-from gemcare.claims.services import STATUS_OF_DECISION, claim_facts_parse, claim_line_results
-from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
+from gemcare.claims.schemas import ClaimIn
+from gemcare.claims.services import STATUS_OF_DECISION, claim_facts_of, claim_line_results
+from gemcare.common.callers import Caller
+from gemcare.common.clock import today
+from gemcare.common.errors import Refused, translate_rule_errors
+from gemcare.common.schemas import validate_input
+from gemcare.contracts.errors import ContractError
 from gemcare.contracts.models import ACTIVE, EXHAUSTED, TRANSITIONS
+from gemcare.contracts.schemas import CancellationIn
 from gemcare.contracts.services import new_number
-from gemcare.rules import adjudication, vocabulary
-from gemcare.rules.dates import parse_date
-from gemcare.rules.money import ZERO
+from gemcare.rules import adjudication
+from gemcare.rules.adjudication import claim_value, claims_value
 from gemcare.rules.refunds import CancellationFacts, late_penalty, plan_refund
+
+CALLER = Caller.system("bench")
 
 CONTRACT_FIELDS = (
     "id", "number", "product_version_id", "retailer_id", "store_id", "receipt_number",
     "item_kind", "item_description", "item_price", "item_serial", "item_water_resistant",
     "item_sold_on", "item_is_gift", "holder_id", "state_at_sale", "plan_price", "commission",
-    "purchased_on", "status", "approved_total", "sold_at",
+    "purchased_on", "term_ends_on", "last_event_on", "status", "approved_total", "sold_at",
 )  # fmt: skip
 CONTRACT_LOCK = (
     f"SELECT {', '.join(CONTRACT_FIELDS)} FROM contracts_contract WHERE id = %s FOR UPDATE"
@@ -44,22 +51,27 @@ STATE_AT_SALE, PLAN_PRICE, PURCHASED_ON, STATUS, APPROVED_TOTAL = (
     CONTRACT_FIELDS.index(name)
     for name in ("state_at_sale", "plan_price", "purchased_on", "status", "approved_total")
 )
+RETAILER_ID, LAST_EVENT_ON = (
+    CONTRACT_FIELDS.index(name) for name in ("retailer_id", "last_event_on")
+)
 
 EVENT_INSERT = (
     'INSERT INTO contracts_contractevent (contract_id, at, "on", kind, from_status, to_status, '
     "data) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
-LIMIT_UPDATE = "UPDATE contracts_contract SET approved_total = %s WHERE id = %s"
-LIMIT_EXHAUST_UPDATE = (
-    "UPDATE contracts_contract SET status = %s, approved_total = %s WHERE id = %s"
+LIMIT_UPDATE = (
+    "UPDATE contracts_contract SET approved_total = %s, status = %s, last_event_on = %s "
+    "WHERE id = %s"
 )
-STATUS_UPDATE = "UPDATE contracts_contract SET status = %s WHERE id = %s"
+LIMIT_ONLY_UPDATE = "UPDATE contracts_contract SET approved_total = %s, status = %s WHERE id = %s"
+LAST_EVENT_UPDATE = "UPDATE contracts_contract SET last_event_on = %s WHERE id = %s"
+STATUS_UPDATE = "UPDATE contracts_contract SET status = %s, last_event_on = %s WHERE id = %s"
 CLAIM_INSERT = (
-    "INSERT INTO claims_claim (number, contract_id, filed_on, incident_on, cause, repairable, "
-    "maintenance_done, channel, filed_by_id, status, decision, reason_code, approved, "
-    "holder_share, remaining_limit, fulfilment, needs_review, route, repair_center_id, "
-    "created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-    "%s, %s, %s) RETURNING id"
+    "INSERT INTO claims_claim (number, contract_id, retailer_id, filed_on, incident_on, cause, "
+    "repairable, maintenance_done, channel, filed_by_id, status, decision, reason_code, "
+    "approved, holder_share, remaining_limit, fulfilment, needs_review, route, "
+    "repair_center_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+    "%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
 LINES_INSERT = (
     "INSERT INTO claims_claimline (claim_id, position, service, estimated_cost, sizes, result, "
@@ -72,13 +84,10 @@ DECISION_INSERT = (
     "explanation) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
 AUDIT_INSERT = (
-    "INSERT INTO common_auditentry (at, actor_id, action, entity, entity_id, data) "
-    "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id"
+    "INSERT INTO common_auditentry (at, actor_id, actor_label, retailer_id, action, entity, "
+    "entity_id, data) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
-CLAIMS_SUMMARY = (
-    "SELECT SUM(approved) FILTER (WHERE status IN ('approved', 'fulfilled')), COUNT(id) "
-    "FROM claims_claim WHERE contract_id = %s"
-)
+CLAIM_FACTS = "SELECT status, approved FROM claims_claim WHERE contract_id = %s"
 CANCELLATION_INSERT = (
     "INSERT INTO contracts_cancellation (contract_id, cancel_on, by, reason, notice_on, "
     "unearned, services_deducted, unearned_factor, refund, due_on, explanation, created_at) "
@@ -114,18 +123,14 @@ class HandWritten:
 
     def claim_file(self, *, contract_id: int, claim: dict) -> str:
         """The statements of `claims.services.claim_file`; returns the decision."""
-        facts = claim_facts_parse(
-            incident_on=claim["incident_on"],
-            filed_on=claim.get("filed_on"),
-            cause=claim["cause"],
-            lines=claim["lines"],
-            repairable=claim.get("repairable", True),
-            maintenance_done=claim.get("maintenance_done", True),
-        )
+        claim_in = validate_input(ClaimIn, claim)
+        facts = claim_facts_of(claim_in, filed_on=claim_in.filed or today())
         try:
             with self.connection.cursor() as cursor:
                 self._run(cursor, CONTRACT_LOCK, (contract_id,))
                 row = cursor.fetchone()
+                if facts.filed_on < row[LAST_EVENT_ON]:
+                    raise Refused(ContractError.OUT_OF_ORDER, "The claim's filing is out of order.")
                 contract = adjudication.ContractFacts(
                     terms=plan_terms_by_version_id(row[VERSION_ID]),
                     status=row[STATUS],
@@ -139,16 +144,24 @@ class HandWritten:
                 status = STATUS_OF_DECISION.get(decision.decision) or (
                     "awaiting_review" if decision.needs_review else "approved"
                 )
-                if decision.approved:
-                    total = row[APPROVED_TOTAL] + decision.approved
+                value = claim_value(status, decision.approved)
+                later = facts.filed_on > row[LAST_EVENT_ON]
+                if value:
+                    total = row[APPROVED_TOTAL] + value
+                    new_status = row[STATUS]
                     remaining = decision.remaining_limit
-                    if remaining is not None and remaining <= ZERO:
+                    if remaining is not None and remaining <= 0:
                         self._status_change(
                             cursor, row, EXHAUSTED, on=facts.filed_on, kind="limit_exhausted"
                         )
-                        self._run(cursor, LIMIT_EXHAUST_UPDATE, (EXHAUSTED, total, contract_id))
+                        new_status = EXHAUSTED
+                    if later:
+                        params = (total, new_status, facts.filed_on, contract_id)
+                        self._run(cursor, LIMIT_UPDATE, params)
                     else:
-                        self._run(cursor, LIMIT_UPDATE, (total, contract_id))
+                        self._run(cursor, LIMIT_ONLY_UPDATE, (total, new_status, contract_id))
+                elif later:
+                    self._run(cursor, LAST_EVENT_UPDATE, (facts.filed_on, contract_id))
                 reason_code = decision.reason_code or ""
                 fulfilment = decision.fulfilment or ""
                 self._run(
@@ -157,12 +170,13 @@ class HandWritten:
                     (
                         new_number("K"),
                         contract_id,
+                        row[RETAILER_ID],
                         facts.filed_on,
                         facts.incident_on,
                         facts.cause,
                         facts.repairable,
                         facts.maintenance_done,
-                        "jeweler",
+                        claim_in.channel,
                         None,
                         status,
                         decision.decision,
@@ -218,7 +232,16 @@ class HandWritten:
                 self._run(
                     cursor,
                     AUDIT_INSERT,
-                    (_now(), None, "claim_filed", "claim", str(claim_id), Jsonb(data)),
+                    (
+                        _now(),
+                        None,
+                        CALLER.label,
+                        row[RETAILER_ID],
+                        "claim_filed",
+                        "claim",
+                        str(claim_id),
+                        Jsonb(data),
+                    ),
                 )
             self.connection.commit()
         except BaseException:
@@ -228,28 +251,21 @@ class HandWritten:
 
     def contract_cancel(self, *, contract_id: int, cancel: dict) -> Decimal:
         """The statements of `contracts.services.contract_cancel`; returns the refund."""
-        by, reason = cancel["by"], cancel.get("reason")
-        with translate_rule_errors():
-            cancel_date = parse_date(cancel["cancel_on"], field="date")
-            notice = cancel.get("notice_on")
-            notice_date = None if notice is None else parse_date(notice, field="notice")
-            vocabulary.check_code(by, vocabulary.CANCELLERS, field="by", what="canceller")
-            if reason is not None:
-                allowed = (
-                    vocabulary.PROVIDER_CANCELLATION_REASONS
-                    | vocabulary.HOLDER_CANCELLATION_REASONS
-                )
-                vocabulary.check_code(reason, allowed, field="reason", what="cancellation reason")
+        cancellation = validate_input(CancellationIn, cancel)
+        by, reason = cancellation.by, cancellation.reason
+        cancel_date, notice_date = cancellation.date, cancellation.notice
         try:
             with self.connection.cursor() as cursor:
                 self._run(cursor, CONTRACT_LOCK, (contract_id,))
                 row = cursor.fetchone()
                 if row[STATUS] not in {ACTIVE, EXHAUSTED}:
                     raise Refused("contract_not_active", f"The contract is {row[STATUS]}.")
-                if cancel_date < row[PURCHASED_ON]:
-                    raise InvalidInput("date", cancel_date, "is before the plan's purchase date")
-                self._run(cursor, CLAIMS_SUMMARY, (contract_id,))
-                services, filed = cursor.fetchone()
+                if cancel_date < row[LAST_EVENT_ON]:
+                    raise Refused(ContractError.OUT_OF_ORDER, "The cancellation is out of order.")
+                self._run(cursor, CLAIM_FACTS, (contract_id,))
+                claims = cursor.fetchall()
+                if any(status == "awaiting_review" for status, _ in claims):
+                    raise Refused(ContractError.CLAIM_IN_REVIEW, "A claim awaits review.")
                 facts = CancellationFacts(
                     terms=plan_terms_by_version_id(row[VERSION_ID]),
                     state=row[STATE_AT_SALE],
@@ -258,15 +274,15 @@ class HandWritten:
                     cancel_on=cancel_date,
                     by=by,
                     reason=reason,
-                    services_received=services or ZERO,
-                    claims_filed=filed,
+                    services_received=claims_value(claims),
+                    claims_filed=len(claims),
                     notice_on=notice_date,
                 )
                 with translate_rule_errors():
                     decision = plan_refund(facts)
                 penalty = late_penalty(decision.refund, cancel_on=cancel_date, paid_on=None)
                 self._status_change(cursor, row, decision.status, on=cancel_date, kind="cancelled")
-                self._run(cursor, STATUS_UPDATE, (decision.status, contract_id))
+                self._run(cursor, STATUS_UPDATE, (decision.status, cancel_date, contract_id))
                 explanation = [reason.words for reason in decision.reasons]
                 self._run(
                     cursor,
@@ -290,7 +306,16 @@ class HandWritten:
                 self._run(
                     cursor,
                     AUDIT_INSERT,
-                    (_now(), None, "contract_cancelled", "contract", str(contract_id), Jsonb(data)),
+                    (
+                        _now(),
+                        None,
+                        CALLER.label,
+                        row[RETAILER_ID],
+                        "contract_cancelled",
+                        "contract",
+                        str(contract_id),
+                        Jsonb(data),
+                    ),
                 )
             self.connection.commit()
         except BaseException:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
+from gemcare.common.callers import Caller
 from gemcare.rules.adjudication import ClaimFacts, ClaimLine, ContractFacts, decide_claim
 from gemcare.rules.dates import parse_date
 from gemcare.rules.money import ZERO, parse_money
@@ -43,6 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
 CORE_TARGET = 20_000  # claims decided per second by the pure core
 RATIO_TARGET = 0.50  # services' rate over the hand-written baseline's
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/gemcare_bench"
+CALLER = Caller.system("bench")  # scheduled work, as a bulk file's import would run
 
 
 def _line(service: str, cost: str, sizes: int | None = None) -> dict:
@@ -50,7 +52,7 @@ def _line(service: str, cost: str, sizes: int | None = None) -> dict:
 
 
 def _claim(filed: str, incident: str, cause: str, *lines: dict, **flags: bool) -> dict:
-    claim = {"filed_on": filed, "incident_on": incident, "cause": cause, "lines": list(lines)}
+    claim = {"filed": filed, "incident": incident, "cause": cause, "lines": list(lines)}
     return claim | flags
 
 
@@ -83,7 +85,7 @@ CASES = (
                    repairable=False),  # replacement, sent for review
             _claim("2025-04-01", "2025-02-01", WEAR, _line("prong_repair", "85.00")),
         ),
-        {"cancel_on": "2026-09-01", "by": "holder", "reason": "holder_request"},
+        {"date": "2026-09-01", "by": "holder", "reason": "holder_request"},
     ),
     Case(
         "care-jewelry-3yr",
@@ -98,7 +100,8 @@ CASES = (
             _claim("2024-08-08", "2024-08-01", DEFECT, _line("pearl_restringing", "150.00"),
                    _line("rhodium_plating", "90.00")),
         ),
-        {"cancel_on": "2026-05-01", "by": "holder", "reason": "holder_request"},
+        # After the last claim (events are in date order), past the term's end: refund 0.
+        {"date": "2026-07-10", "by": "holder", "reason": "holder_request"},
     ),
     Case(
         "care-watch-3yr",
@@ -112,8 +115,8 @@ CASES = (
                    maintenance_done=False),
             _claim("2026-02-02", "2026-02-01", DEFECT, _line("watch_movement", "650.00")),
         ),
-        {"cancel_on": "2026-08-01", "by": "provider", "reason": "non_payment",
-         "notice_on": "2026-06-15"},
+        {"date": "2026-08-01", "by": "provider", "reason": "non_payment",
+         "notice": "2026-06-15"},
     ),
     Case(
         "care-watch-3yr",
@@ -125,7 +128,7 @@ CASES = (
             _claim("2025-04-04", "2025-04-01", WEAR, _line("watch_battery", "25.00"),
                    _line("watch_strap", "60.00")),
         ),
-        {"cancel_on": "2026-02-01", "by": "holder", "reason": "duplicate_warranty"},
+        {"date": "2026-02-01", "by": "holder", "reason": "duplicate_warranty"},
     ),
     Case(
         "ljpp-lifetime",
@@ -140,7 +143,7 @@ CASES = (
             _claim("2025-02-02", "2025-02-01", DEFECT, _line("stone_tightening", "400.00")),
             _claim("2025-06-06", "2025-06-01", WEAR, _line("prong_repair", "90.00")),
         ),
-        {"cancel_on": "2026-03-01", "by": "holder", "reason": "holder_request"},
+        {"date": "2026-03-01", "by": "holder", "reason": "holder_request"},
     ),
     Case(
         "ljpp-lifetime",
@@ -153,7 +156,7 @@ CASES = (
             _claim("2025-10-20", "2025-08-01", WEAR, _line("chain_repair", "150.00")),
             _claim("2026-01-20", "2026-01-15", DEFECT, _line("pearl_restringing", "1300.00")),
         ),
-        {"cancel_on": "2026-10-10", "by": "holder", "reason": "holder_request"},
+        {"date": "2026-10-10", "by": "holder", "reason": "holder_request"},
     ),
     Case(
         "ljpp-lifetime",
@@ -161,7 +164,7 @@ CASES = (
         {"kind": "earrings", "price": "300.00"},
         "2026-10-20",
         (_claim("2026-11-02", "2026-11-01", WEAR, _line("earring_back_post", "45.00")),),
-        {"cancel_on": "2026-11-10", "by": "holder", "reason": "holder_request"},
+        {"date": "2026-11-10", "by": "holder", "reason": "holder_request"},
     ),
     Case(
         "care-jewelry-lifetime",
@@ -170,9 +173,9 @@ CASES = (
         "2026-11-05",
         (
             _claim("2026-11-12", "2026-11-10", WEAR, _line("earring_back_post", "30.00")),
-            _claim("2026-11-20", "2026-11-19", "theft", _line("prong_repair", "40.00")),
+            _claim("2026-11-15", "2026-11-14", "theft", _line("prong_repair", "40.00")),
         ),
-        {"cancel_on": "2026-11-18", "by": "holder", "reason": "holder_request"},  # free look
+        {"date": "2026-11-18", "by": "holder", "reason": "holder_request"},  # free look
     ),
 )  # fmt: skip
 
@@ -190,8 +193,8 @@ def _claim_facts(claim: dict) -> ClaimFacts:
         for line in claim["lines"]
     )
     return ClaimFacts(
-        incident_on=parse_date(claim["incident_on"], field="incident"),
-        filed_on=parse_date(claim["filed_on"], field="filed"),
+        incident_on=parse_date(claim["incident"], field="incident"),
+        filed_on=parse_date(claim["filed"], field="filed"),
         cause=claim["cause"],
         lines=lines,
         repairable=claim.get("repairable", True),
@@ -317,7 +320,10 @@ def django_setup(database_url: str | None) -> None:
     if database_url:
         os.environ["DATABASE_URL"] = database_url
         os.environ["DEBUG"] = "0"
-        os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+        # A throw-away key of the strength production settings require (never used elsewhere).
+        os.environ.setdefault(
+            "SECRET_KEY", "bench-only-Q7vR2mXk9LpW4sTz8NbY3cHd6JfG1aUe5iOo0ZyMqWxKrEt"
+        )
         os.environ.setdefault(
             "FIELD_ENCRYPTION_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktbm90LWZvci11c2U="
         )
@@ -329,33 +335,48 @@ def django_setup(database_url: str | None) -> None:
 
 def _sell(store, number: int) -> list:
     """Sell `number` contracts, contract i on case i mod len(CASES)."""
+    from gemcare.common.schemas import validate_input
+    from gemcare.contracts.schemas import SaleIn
     from gemcare.contracts.services import contract_sell
 
     contracts = []
     for index in range(number):
         case = CASES[index % len(CASES)]
+        sale = {
+            "product": case.product,
+            "receipt_number": f"R-{index}",
+            "item": case.item,
+            "holder": {"name": f"Bench Holder {index}", "state": case.state},
+            "purchased": case.purchased,
+        }
         contracts.append(
-            contract_sell(
-                store=store,
-                product_code=case.product,
-                receipt_number=f"R-{index}",
-                item=case.item,
-                holder={"name": f"Bench Holder {index}", "state": case.state},
-                purchased_on=case.purchased,
-            )
+            contract_sell(caller=CALLER, store=store, sale=validate_input(SaleIn, sale))
         )
     return contracts
 
 
 def _claim_jobs(contracts: list, claims: int) -> list[tuple]:
-    """Claim i goes to contract i mod n, taking that contract's next claim of its case."""
+    """Claim i goes to contract i mod n, taking that contract's next claim of its case, in
+    filing order (events on a contract are in date order); past the last, the last again."""
     jobs = []
     for index in range(claims):
         contract = contracts[index % len(contracts)]
         case = CASES[(index % len(contracts)) % len(CASES)]
         turn = index // len(contracts)
-        jobs.append((contract, case.claims[turn % len(case.claims)]))
+        in_order = sorted(case.claims, key=lambda claim: claim["filed"])
+        jobs.append((contract, in_order[min(turn, len(in_order) - 1)]))
     return jobs
+
+
+def _reviews_confirmed() -> None:
+    """An adjuster confirms every claim awaiting review, on both paths alike (not timed): a
+    contract is not cancelled while a claim on it awaits review."""
+    from gemcare.claims.models import AWAITING_REVIEW, Claim
+    from gemcare.claims.schemas import ReviewIn
+    from gemcare.claims.services import claim_review
+
+    for claim in Claim.objects.filter(status=AWAITING_REVIEW).order_by("pk"):
+        claim_review(caller=CALLER, claim=claim, review=ReviewIn())
 
 
 class StatementCounter:
@@ -391,13 +412,17 @@ def bench_database(url: str, *, contracts: int, claims: int, refunds: int, round
     from handwritten import HandWritten
 
     from gemcare.catalog.services import presets_load
+    from gemcare.claims.schemas import ClaimIn
     from gemcare.claims.services import claim_file
+    from gemcare.common.callers import Caller
+    from gemcare.common.schemas import validate_input
+    from gemcare.contracts.schemas import CancellationIn
     from gemcare.contracts.services import contract_cancel
     from gemcare.partners.models import Retailer, Store
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    presets_load()
+    presets_load(caller=Caller.system("presets"))
     retailer = Retailer.objects.create(code="bench", name="Bench Jewelers")
     store = Store.objects.create(retailer=retailer, code="main", name="Main", state="IL")
     contracts = max(contracts, refunds)
@@ -407,11 +432,13 @@ def bench_database(url: str, *, contracts: int, claims: int, refunds: int, round
 
     baseline = HandWritten(url)
     for contract, claim in _claim_jobs(warm[0], 3 * len(CASES)):
-        claim_file(contract=contract, **claim)
+        claim_file(caller=CALLER, contract=contract, claim=validate_input(ClaimIn, claim))
     for contract, claim in _claim_jobs(warm[1], 3 * len(CASES)):
         baseline.claim_file(contract_id=contract.pk, claim=claim)
+    _reviews_confirmed()
     for index, case in enumerate(CASES):
-        contract_cancel(contract=warm[0][index], **case.cancel)
+        cancellation = validate_input(CancellationIn, case.cancel)
+        contract_cancel(caller=CALLER, contract=warm[0][index], cancellation=cancellation)
         baseline.contract_cancel(contract_id=warm[1][index].pk, cancel=case.cancel)
     baseline.statements.clear()
 
@@ -421,7 +448,10 @@ def bench_database(url: str, *, contracts: int, claims: int, refunds: int, round
 
     def services_claims(start: int, end: int) -> None:
         for contract, claim in service_jobs[start:end]:
-            decisions[0][claim_file(contract=contract, **claim).decision] += 1
+            filed = claim_file(
+                caller=CALLER, contract=contract, claim=validate_input(ClaimIn, claim)
+            )
+            decisions[0][filed.decision] += 1
 
     def baseline_claims(start: int, end: int) -> None:
         for contract, claim in baseline_jobs[start:end]:
@@ -437,7 +467,10 @@ def bench_database(url: str, *, contracts: int, claims: int, refunds: int, round
     def services_cancels(start: int, end: int) -> None:
         for index in range(start, end):
             cancel = CASES[index % len(CASES)].cancel
-            refunds_paid[0] += contract_cancel(contract=services_contracts[index], **cancel).refund
+            cancellation = validate_input(CancellationIn, cancel)
+            contract = services_contracts[index]
+            made = contract_cancel(caller=CALLER, contract=contract, cancellation=cancellation)
+            refunds_paid[0] += made.refund
 
     def baseline_cancels(start: int, end: int) -> None:
         for index in range(start, end):
@@ -445,6 +478,7 @@ def bench_database(url: str, *, contracts: int, claims: int, refunds: int, round
             contract_id = baseline_contracts[index].pk
             refunds_paid[1] += baseline.contract_cancel(contract_id=contract_id, cancel=cancel)
 
+    _reviews_confirmed()
     baseline.statements.clear()
     counter = StatementCounter()
     with connection.execute_wrapper(counter):
