@@ -14,6 +14,10 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 \
 
 .PHONY: install run test lint format scenarios bench clean
 
+# DEBUG is off unless the environment turns it on (config/settings.py); these targets are for
+# development, with the development keys, so they turn it on. A deployment never uses them.
+run test scenarios bench: export DEBUG = 1
+
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Gemcare needs Python 3.12 or newer (Django 6)." \
 		"Install one, or point at it: make run PYTHON=/path/to/python3.12"; exit 1; }

@@ -8,6 +8,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,23 +26,45 @@ def env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_flag("DEBUG", True)
+# Off unless the environment turns it on: `make run`, `make test`, `make scenarios`,
+# `make bench` and CI do; pytest does through config/testing.py (docs/decisions).
+DEBUG = env_flag("DEBUG", False)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not DEBUG:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    if SECRET_KEY == _DEV_SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY is the development key: set a secret one.")
+    # Django's own measure of a strong key (its check security.W009).
+    if (
+        len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+        or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak: it needs at least {SECRET_KEY_MIN_LENGTH} characters, "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} or more of them different (docs/operations.md)."
+        )
 
 # Keys for encrypted fields (Fernet, urlsafe base64 of 32 bytes), newest first, separated by
-# commas. Every key decrypts; the first encrypts. See docs/operations.md for rotation.
+# commas. Every key decrypts; the first encrypts. See docs/operations.md for rotation. A
+# malformed key fails `gemcare check --deploy` (gemcare.common.checks).
 _DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LWRvLW5vdC11c2UtISE="
 FIELD_ENCRYPTION_KEYS = [
     key.strip()
     for key in os.environ.get("FIELD_ENCRYPTION_KEYS", _DEV_FIELD_KEY if DEBUG else "").split(",")
     if key.strip()
 ]
-if not FIELD_ENCRYPTION_KEYS:
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off.")
+if not DEBUG:
+    if not FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off.")
+    if _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds the development key: anyone can read what it encrypts. "
+            "Generate a key of your own (docs/operations.md)."
+        )
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -129,12 +156,61 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 
+# HTTPS only in production (docs/operations.md lists these variables). HSTS tells browsers
+# to use nothing but HTTPS for the max age given; preloading is a lasting commitment, so it is
+# the operator's explicit choice.
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", False)
+# Behind a reverse proxy that terminates TLS, Django learns that a request came over HTTPS
+# only from the proxy's header; trusted only when told, since a client could send it too.
+if env_flag("SECURE_PROXY_SSL_HEADER_TRUSTED", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+
+# The DEBUG error page and error e-mails hide sensitive values from a frame's variables.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "gemcare.common.reporting.SensitiveDataFilter"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No sensitive value reaches a log: gemcare.common.reporting scrubs every record, and
+    # Django's own handlers (its defaults, restated here) scrub too.
+    "filters": {
+        "sensitive": {"()": "gemcare.common.reporting.SensitiveDataLogFilter"},
+        "require_debug_true": {"()": "django.utils.log.RequireDebugTrue"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["sensitive"]},
+        "django_console": {
+            "class": "logging.StreamHandler",
+            "level": "INFO",
+            "filters": ["require_debug_true", "sensitive"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "sensitive"],
+        },
+    },
+    "loggers": {"django": {"handlers": ["django_console", "mail_admins"], "level": "INFO"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The window input dates must lie in (gemcare.common.schemas): nothing before the earliest
+# date, and where a future date is allowed at all, nothing further ahead than this.
+GEMCARE_EARLIEST_DATE = __import__("datetime").date.fromisoformat(
+    os.environ.get("GEMCARE_EARLIEST_DATE", "1980-01-01")
+)
+GEMCARE_MAX_DAYS_AHEAD = int(os.environ.get("GEMCARE_MAX_DAYS_AHEAD", "400"))
+
+# The largest scenario file `gemcare scenarios run` reads; a larger one is refused unread.
+GEMCARE_SCENARIO_MAX_BYTES = int(os.environ.get("GEMCARE_SCENARIO_MAX_BYTES", "1000000"))

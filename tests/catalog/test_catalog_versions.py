@@ -6,12 +6,14 @@ new version never changes sold contracts.
 
 import copy
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from factories import catalog_counts, row_counts, sell, snapshot
+from factories import cancel, catalog_counts, row_counts, sell, snapshot
 
+from gemcare.catalog.errors import CatalogError
 from gemcare.catalog.models import (
     DRAFT,
     PUBLISHED,
@@ -20,26 +22,33 @@ from gemcare.catalog.models import (
     InsuranceStateRate,
     PlanProduct,
     PlanProductVersion,
-    PublishedVersionChanged,
 )
 from gemcare.catalog.selectors import plan_terms_of, plan_version_current
 from gemcare.catalog.services import draft_create, plan_product_load, version_publish
+from gemcare.common.callers import Caller
 from gemcare.common.errors import InvalidInput, Refused
 from gemcare.common.models import AuditEntry
-from gemcare.contracts.services import contract_cancel
 from gemcare.rules.presets import PLAN_PRESETS
 
 PLAN_CODES = {"care-jewelry-lifetime", "care-jewelry-3yr", "care-watch-3yr", "ljpp-lifetime"}
 LJPP = "ljpp-lifetime"
+STAFF = Caller.system("catalog")
+
+
+@contextmanager
+def published_refusal():
+    with pytest.raises(Refused) as refused:
+        yield
+    assert refused.value.code == CatalogError.PUBLISHED_VERSION_CHANGED
 
 
 def ljpp_v2_with_band_price(price: str) -> PlanProductVersion:
     """A new ljpp version whose 1,000.00-1,999.99 band costs `price` (179.00 in v1)."""
-    draft = draft_create(product=PlanProduct.objects.get(code=LJPP))
+    draft = draft_create(caller=STAFF, product=PlanProduct.objects.get(code=LJPP))
     band = draft.bands.get(low=Decimal("1000.00"))
     band.price = Decimal(price)
     band.save()
-    return version_publish(version=draft)
+    return version_publish(caller=STAFF, version=draft)
 
 
 # --- published versions refuse changes -------------------------------------------------------
@@ -50,9 +59,9 @@ def test_a_published_version_refuses_save_and_delete(presets):
     before = snapshot(version)
 
     version.name = "Renamed"
-    with pytest.raises(PublishedVersionChanged):
+    with published_refusal():
         version.save()
-    with pytest.raises(PublishedVersionChanged):
+    with published_refusal():
         version.delete()
 
     assert snapshot(version) == before
@@ -64,11 +73,11 @@ def test_the_rows_of_a_published_version_refuse_save_and_delete(presets, rows):
     before = snapshot(row)
     counts = catalog_counts()
 
-    with pytest.raises(PublishedVersionChanged):
+    with published_refusal():
         row.save()
-    with pytest.raises(PublishedVersionChanged):
+    with published_refusal():
         row.delete()
-    with pytest.raises(PublishedVersionChanged):
+    with published_refusal():
         type(row)(version=row.version).save()
 
     assert snapshot(row) == before
@@ -80,9 +89,9 @@ def test_the_rows_of_a_published_rating_refuse_save_and_delete(presets, model):
     row = model.objects.first()
     before = snapshot(row)
 
-    with pytest.raises(PublishedVersionChanged):
+    with published_refusal():
         row.save()
-    with pytest.raises(PublishedVersionChanged):
+    with published_refusal():
         row.delete()
 
     assert snapshot(row) == before
@@ -92,9 +101,9 @@ def test_a_published_rating_version_refuses_save_and_delete(presets):
     rating = InsuranceRatingVersion.objects.get()
     before = snapshot(rating)
 
-    with pytest.raises(PublishedVersionChanged):
+    with published_refusal():
         rating.save()
-    with pytest.raises(PublishedVersionChanged):
+    with published_refusal():
         rating.delete()
 
     assert snapshot(rating) == before
@@ -106,7 +115,7 @@ def test_a_published_rating_version_refuses_save_and_delete(presets):
 def test_draft_create_copies_the_latest_published_version(presets):
     v1 = plan_version_current(code=LJPP)
 
-    draft = draft_create(product=v1.product)
+    draft = draft_create(caller=STAFF, product=v1.product)
 
     assert (draft.status, draft.number) == (DRAFT, None)
     assert plan_version_current(code=LJPP) == v1
@@ -145,13 +154,13 @@ def test_a_draft_is_editable_and_publishes_as_version_2(presets):
 
 def test_a_second_draft_is_refused(presets):
     product = PlanProduct.objects.get(code=LJPP)
-    draft_create(product=product)
+    draft_create(caller=STAFF, product=product)
     before = catalog_counts()
 
     with pytest.raises(Refused) as refused:
-        draft_create(product=product)
+        draft_create(caller=STAFF, product=product)
 
-    assert refused.value.code == "draft_exists"
+    assert refused.value.code == CatalogError.DRAFT_EXISTS
     assert catalog_counts() == before
 
 
@@ -161,9 +170,9 @@ def test_publishing_a_published_version_again_is_refused(presets):
     counts = catalog_counts()
 
     with pytest.raises(Refused) as refused:
-        version_publish(version=version)
+        version_publish(caller=STAFF, version=version)
 
-    assert refused.value.code == "version_not_draft"
+    assert refused.value.code == CatalogError.VERSION_NOT_DRAFT
     assert snapshot(version) == before
     assert catalog_counts() == counts
 
@@ -174,7 +183,7 @@ def test_a_contract_sold_under_v1_keeps_v1_and_its_refund_after_v2_changes_the_b
 
     ljpp_v2_with_band_price("199.00")
     contract.refresh_from_db()
-    cancellation = contract_cancel(contract=contract, cancel_on="2025-03-01", by="holder")
+    cancellation = cancel(contract, date="2025-03-01", by="holder")
 
     assert contract.product_version == v1
     assert contract.plan_price == Decimal("179.00")
@@ -198,7 +207,7 @@ def test_new_sales_take_the_new_versions_price(presets):
 
 
 def test_publishing_a_draft_with_overlapping_bands_is_refused(presets):
-    draft = draft_create(product=PlanProduct.objects.get(code=LJPP))
+    draft = draft_create(caller=STAFF, product=PlanProduct.objects.get(code=LJPP))
     band = draft.bands.get(low=Decimal("1000.00"))
     band.low = Decimal("999.00")  # overlaps 500.00-999.99
     band.save()
@@ -206,7 +215,7 @@ def test_publishing_a_draft_with_overlapping_bands_is_refused(presets):
     counts = catalog_counts()
 
     with pytest.raises(InvalidInput) as invalid:
-        version_publish(version=draft)
+        version_publish(caller=STAFF, version=draft)
 
     assert invalid.value.field == "price_bands"
     assert "overlap" in invalid.value.message
@@ -217,7 +226,7 @@ def test_publishing_a_draft_with_overlapping_bands_is_refused(presets):
 
 
 def test_publishing_a_draft_with_an_unknown_service_code_is_refused(presets):
-    draft = draft_create(product=PlanProduct.objects.get(code=LJPP))
+    draft = draft_create(caller=STAFF, product=PlanProduct.objects.get(code=LJPP))
     first = draft.covered_services.first()  # the definition lists services in this order
     first.service = "teleportation"
     first.save()
@@ -225,7 +234,7 @@ def test_publishing_a_draft_with_an_unknown_service_code_is_refused(presets):
     counts = catalog_counts()
 
     with pytest.raises(InvalidInput) as invalid:
-        version_publish(version=draft)
+        version_publish(caller=STAFF, version=draft)
 
     assert invalid.value.field == "services[0].service"
     assert invalid.value.value == "teleportation"
@@ -244,7 +253,7 @@ def test_plan_product_load_with_a_negative_price_writes_nothing(db):
     before = catalog_counts()
 
     with pytest.raises(InvalidInput) as invalid:
-        plan_product_load(code="care-new", definition=bad_price_definition())
+        plan_product_load(caller=STAFF, code="care-new", definition=bad_price_definition())
 
     assert invalid.value.field == "price_bands[2].price"
     assert invalid.value.value == "-99.00"
@@ -252,11 +261,11 @@ def test_plan_product_load_with_a_negative_price_writes_nothing(db):
 
 
 def test_plan_product_load_refused_keeps_the_existing_draft(presets):
-    draft = draft_create(product=PlanProduct.objects.get(code="care-jewelry-3yr"))
+    draft = draft_create(caller=STAFF, product=PlanProduct.objects.get(code="care-jewelry-3yr"))
     before = catalog_counts()
 
     with pytest.raises(InvalidInput) as invalid:
-        plan_product_load(code="care-jewelry-3yr", definition=bad_price_definition())
+        plan_product_load(caller=STAFF, code="care-jewelry-3yr", definition=bad_price_definition())
 
     assert invalid.value.field == "price_bands[2].price"
     assert catalog_counts() == before
@@ -272,9 +281,47 @@ def test_terms_of_a_rolled_back_version_are_not_served_for_another(presets):
         plan_terms_of(plan_version_current(code=LJPP))  # read, and so cached
         raise RuntimeError("roll back")
 
-    draft = draft_create(product=PlanProduct.objects.get(code="care-jewelry-3yr"))
-    version_publish(version=draft)
+    draft = draft_create(caller=STAFF, product=PlanProduct.objects.get(code="care-jewelry-3yr"))
+    version_publish(caller=STAFF, version=draft)
     terms = plan_terms_of(plan_version_current(code="care-jewelry-3yr"))
 
     assert terms.code == "care-jewelry-3yr"
     assert row_counts()["Contract"] == 0
+
+
+# --- who may change the catalog, and what the back office shows ------------------------------
+
+
+def test_a_retailer_may_not_change_the_catalog(presets):
+    from factories import retailer_make
+
+    retailer = Caller.retailer(retailer_make())
+    product = PlanProduct.objects.get(code=LJPP)
+    counts = catalog_counts()
+
+    with pytest.raises(Refused) as refused:
+        draft_create(caller=retailer, product=product)
+
+    assert refused.value.code == CatalogError.NOT_ALLOWED
+    assert catalog_counts() == counts
+
+
+def test_the_admin_shows_the_words_of_a_refusal(presets, admin_client):
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    version = plan_version_current(code=LJPP)
+    counts = catalog_counts()
+
+    response = admin_client.post(
+        reverse("admin:catalog_planproductversion_changelist"),
+        {"action": "publish", "_selected_action": [version.pk]},
+    )
+
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any(CatalogError.VERSION_NOT_DRAFT.words in message for message in shown), shown
+    assert catalog_counts() == counts
+
+
+def test_every_catalog_code_has_its_words():
+    assert all(code.words for code in CatalogError)

@@ -6,13 +6,15 @@ from factories import catalog_counts
 
 from gemcare.catalog.models import PUBLISHED, InsuranceRatingVersion, PlanProductVersion
 from gemcare.catalog.services import presets_load
+from gemcare.common.callers import Caller
 
 PLAN_CODES = {"care-jewelry-lifetime", "care-jewelry-3yr", "care-watch-3yr", "ljpp-lifetime"}
 LJPP = "ljpp-lifetime"
+PRESETS = Caller.system("presets")
 
 
 def test_presets_load_publishes_four_plans_and_one_insurance_product_as_version_1(db):
-    loaded = presets_load()
+    loaded = presets_load(caller=PRESETS)
 
     assert set(loaded) == PLAN_CODES | {"personal-jewelry"}
     versions = PlanProductVersion.objects.select_related("product")
@@ -35,9 +37,9 @@ def test_presets_load_publishes_four_plans_and_one_insurance_product_as_version_
 
 
 def test_presets_load_twice_changes_nothing(db):
-    presets_load()
+    presets_load(caller=PRESETS)
     before = catalog_counts()
 
-    assert presets_load() == []
+    assert presets_load(caller=PRESETS) == []
 
     assert catalog_counts() == before

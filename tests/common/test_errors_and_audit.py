@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from factories import retailer_make, snapshot
 
-from gemcare.common.audit import audit_record
+from gemcare.common.audit import audit_record, changed_fields
+from gemcare.common.callers import Caller
 from gemcare.common.errors import (
     ApplicationError,
     InvalidInput,
@@ -22,17 +23,20 @@ from gemcare.rules.errors import RuleInputError, RuleRefusal
 @pytest.fixture
 def entry(db):
     retailer = retailer_make()
-    return audit_record(actor=None, action="retailer_added", entity=retailer, data={"a": 1})
+    return audit_record(
+        caller=Caller.system("test"), action="retailer_added", entity=retailer, data={"a": 1}
+    )
 
 
 def test_audit_record_names_the_entity(entry):
     stored = AuditEntry.objects.get(pk=entry.pk)
 
-    assert (stored.action, stored.entity, stored.data, stored.actor) == (
+    assert (stored.action, stored.entity, stored.data, stored.actor, stored.actor_label) == (
         "retailer_added",
         "retailer",
         {"a": 1},
         None,
+        "system:test",
     )
     assert stored.entity_id.isdigit()
     assert stored.at is not None
@@ -58,13 +62,33 @@ def test_an_audit_entry_refuses_to_be_deleted(entry):
     assert AuditEntry.objects.count() == 1
 
 
-def test_an_actor_without_a_row_is_recorded_as_no_actor(db):
+def test_an_entry_needs_a_caller(db):
     retailer = retailer_make()
 
-    recorded = audit_record(actor=object(), action="x", entity=retailer)
+    with pytest.raises(TypeError, match="Caller"):
+        audit_record(caller=object(), action="x", entity=retailer)
+
+    assert AuditEntry.objects.count() == 0
+
+
+def test_an_entry_records_the_tenant_of_a_retailer_caller(db):
+    retailer = retailer_make()
+
+    recorded = audit_record(caller=Caller.retailer(retailer), action="x", entity=retailer)
 
     stored = AuditEntry.objects.get(pk=recorded.pk)
-    assert (stored.actor, stored.data, stored.entity_id) == (None, {}, str(retailer.pk))
+    assert (stored.retailer_id, stored.actor_label, stored.data) == (
+        retailer.pk,
+        f"retailer:{retailer.pk}",
+        {},
+    )
+
+
+def test_changed_fields_names_the_fields_and_keeps_no_value():
+    before = {"ssn": "123-45-6789", "name": "Ada", "email": "a@example.com"}
+    after = {"ssn": "987-65-4321", "name": "Ada", "email": "b@example.com"}
+
+    assert changed_fields(before, after) == ["email", "ssn"]
 
 
 @pytest.mark.parametrize("change", ["update", "delete"])
@@ -100,7 +124,7 @@ def test_invalid_input_as_dict_names_field_and_value():
         "code": "invalid",
         "message": "must not be negative",
         "field": "item.price",
-        "value": "-5.00",
+        "value": "Decimal('-5.00')",
     }
     assert error.http_status == 422
     assert error.describe() == "item.price: must not be negative (got Decimal('-5.00'))"
@@ -121,7 +145,7 @@ def test_not_found_and_refused_shapes():
     missing = NotFound("contract", "C123")
     refused = Refused("not_transferable", "This plan cannot be transferred.")
 
-    assert missing.as_dict() == {"code": "contract_not_found", "message": "No contract 'C123'."}
+    assert missing.as_dict() == {"code": "contract_not_found", "message": "No contract C123."}
     assert missing.http_status == 404
     assert refused.as_dict() == {
         "code": "not_transferable",

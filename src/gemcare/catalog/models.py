@@ -6,6 +6,8 @@ covered services, state variations, rates) refuse every change: a correction is 
 
 from django.db import models
 
+from gemcare.catalog.errors import CatalogError
+from gemcare.common.errors import Refused
 from gemcare.common.fields import MoneyField
 
 DRAFT = "draft"
@@ -13,8 +15,10 @@ PUBLISHED = "published"
 VERSION_STATUSES = [(DRAFT, "Draft"), (PUBLISHED, "Published")]
 
 
-class PublishedVersionChanged(ValueError):
-    pass
+def _refuse_change(version, what: str = "change") -> Refused:
+    return Refused(
+        CatalogError.PUBLISHED_VERSION_CHANGED, f"{version} is published and cannot {what}."
+    )
 
 
 class VersionBase(models.Model):
@@ -32,12 +36,12 @@ class VersionBase(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and type(self).objects.filter(pk=self.pk, status=PUBLISHED).exists():
-            raise PublishedVersionChanged(f"{self} is published and cannot change.")
+            raise _refuse_change(self)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self.is_published:
-            raise PublishedVersionChanged(f"{self} is published and cannot be deleted.")
+            raise _refuse_change(self, "be deleted")
         return super().delete(*args, **kwargs)
 
     def __str__(self) -> str:
@@ -53,12 +57,12 @@ class VersionRowBase(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.version.is_published:
-            raise PublishedVersionChanged(f"{self.version} is published and cannot change.")
+            raise _refuse_change(self.version)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self.version.is_published:
-            raise PublishedVersionChanged(f"{self.version} is published and cannot change.")
+            raise _refuse_change(self.version)
         return super().delete(*args, **kwargs)
 
 

@@ -1,10 +1,15 @@
-"""Writing the catalog: load a definition into a draft, publish a draft, start a new draft."""
+"""Writing the catalog: load a definition into a draft, publish a draft, start a new draft.
+
+The catalog is the provider's own: every change is made by provider staff or the system, and
+its audit entries belong to no tenant.
+"""
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from gemcare.catalog import selectors
+from gemcare.catalog.errors import CatalogError
 from gemcare.catalog.models import (
     DRAFT,
     PUBLISHED,
@@ -20,15 +25,22 @@ from gemcare.catalog.models import (
     PlanStateVariation,
 )
 from gemcare.common.audit import audit_record
+from gemcare.common.callers import Caller
 from gemcare.common.errors import Refused, translate_rule_errors
 from gemcare.rules.insurance import insurance_rating_from_definition
 from gemcare.rules.presets import INSURANCE_PRESETS, PLAN_PRESETS
 from gemcare.rules.products import plan_terms_from_definition
 
 
+def _check_provider(caller: Caller) -> None:
+    if not caller.is_provider:
+        raise Refused(CatalogError.NOT_ALLOWED, CatalogError.NOT_ALLOWED.words)
+
+
 @transaction.atomic
-def plan_product_load(*, code: str, definition: dict, actor=None) -> PlanProductVersion:
+def plan_product_load(*, caller: Caller, code: str, definition: dict) -> PlanProductVersion:
     """Write a definition into the product's draft (created if needed), checked first."""
+    _check_provider(caller)
     with translate_rule_errors():
         terms = plan_terms_from_definition(code, 0, definition)
     product, _ = PlanProduct.objects.get_or_create(code=code, defaults={"name": terms.name})
@@ -78,12 +90,15 @@ def plan_product_load(*, code: str, definition: dict, actor=None) -> PlanProduct
         PlanStateNotice(version=version, state=state, text=text)
         for state, text in terms.state_notices.items()
     )
-    audit_record(actor=actor, action="plan_draft_loaded", entity=version, data={"code": code})
+    audit_record(caller=caller, action="plan_draft_loaded", entity=version, data={"code": code})
     return version
 
 
 @transaction.atomic
-def insurance_product_load(*, code: str, definition: dict, actor=None) -> InsuranceRatingVersion:
+def insurance_product_load(
+    *, caller: Caller, code: str, definition: dict
+) -> InsuranceRatingVersion:
+    _check_provider(caller)
     with translate_rule_errors():
         rating = insurance_rating_from_definition(code, 0, definition)
     product, _ = InsuranceProduct.objects.get_or_create(
@@ -105,17 +120,18 @@ def insurance_product_load(*, code: str, definition: dict, actor=None) -> Insura
         InsuranceDeductibleFactor(version=version, deductible=deductible, factor=factor)
         for deductible, factor in rating.deductible_factors.items()
     )
-    audit_record(actor=actor, action="rating_draft_loaded", entity=version, data={"code": code})
+    audit_record(caller=caller, action="rating_draft_loaded", entity=version, data={"code": code})
     return version
 
 
 @transaction.atomic
-def version_publish(*, version: PlanProductVersion | InsuranceRatingVersion, actor=None):
+def version_publish(*, caller: Caller, version: PlanProductVersion | InsuranceRatingVersion):
     """Check a draft completely, then freeze it as the product's next version."""
+    _check_provider(caller)
     model = type(version)
     version = model.objects.select_for_update().select_related("product").get(pk=version.pk)
     if version.status != DRAFT:
-        raise Refused("version_not_draft", f"{version} is already published.")
+        raise Refused(CatalogError.VERSION_NOT_DRAFT, f"{version} is already published.")
     if isinstance(version, PlanProductVersion):
         selectors.plan_terms_of(version)
     else:
@@ -130,43 +146,48 @@ def version_publish(*, version: PlanProductVersion | InsuranceRatingVersion, act
     # reuses row ids) must not serve the terms of the version that had it before.
     selectors.forget_cached(version)
     audit_record(
-        actor=actor, action="version_published", entity=version, data={"number": version.number}
+        caller=caller, action="version_published", entity=version, data={"number": version.number}
     )
     return version
 
 
 @transaction.atomic
-def draft_create(*, product: PlanProduct | InsuranceProduct, actor=None):
+def draft_create(*, caller: Caller, product: PlanProduct | InsuranceProduct):
     """A new draft copying the latest published version, to edit and publish."""
+    _check_provider(caller)
     if product.versions.filter(status=DRAFT).exists():
-        raise Refused("draft_exists", f"{product} already has a draft.")
+        raise Refused(CatalogError.DRAFT_EXISTS, f"{product} already has a draft.")
     latest = product.versions.filter(status=PUBLISHED).order_by("-number").first()
     if latest is None:
-        raise Refused("no_published_version", f"{product} has no published version to copy.")
+        raise Refused(
+            CatalogError.NO_PUBLISHED_VERSION, f"{product} has no published version to copy."
+        )
     if isinstance(product, PlanProduct):
         return plan_product_load(
-            code=product.code, definition=selectors.plan_version_definition(latest), actor=actor
+            caller=caller, code=product.code, definition=selectors.plan_version_definition(latest)
         )
     return insurance_product_load(
-        code=product.code, definition=selectors.insurance_rating_definition(latest), actor=actor
+        caller=caller,
+        code=product.code,
+        definition=selectors.insurance_rating_definition(latest),
     )
 
 
-def presets_load(*, actor=None) -> list[str]:
+def presets_load(*, caller: Caller) -> list[str]:
     """Publish each preset product that is not in the catalog yet; returns the codes loaded."""
     loaded = []
     for code, definition in PLAN_PRESETS.items():
         if not PlanProductVersion.objects.filter(product__code=code).exists():
             version_publish(
-                version=plan_product_load(code=code, definition=definition, actor=actor),
-                actor=actor,
+                caller=caller,
+                version=plan_product_load(caller=caller, code=code, definition=definition),
             )
             loaded.append(code)
     for code, definition in INSURANCE_PRESETS.items():
         if not InsuranceRatingVersion.objects.filter(product__code=code).exists():
             version_publish(
-                version=insurance_product_load(code=code, definition=definition, actor=actor),
-                actor=actor,
+                caller=caller,
+                version=insurance_product_load(caller=caller, code=code, definition=definition),
             )
             loaded.append(code)
     return loaded

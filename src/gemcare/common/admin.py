@@ -1,6 +1,18 @@
 from django.contrib import admin
 
+from gemcare.common.callers import Caller
 from gemcare.common.models import AuditEntry
+
+
+def admin_caller(request) -> Caller:
+    """Who acts in the back office: a member of the provider's staff. A superuser without a
+    staff record acts as an administrator; anyone else is refused (PermissionError)."""
+    from gemcare.partners.models import ProviderStaff
+
+    user = request.user
+    if user.is_superuser and getattr(user, "provider_staff", None) is None:
+        return Caller.provider(user, role=ProviderStaff.ADMIN)
+    return Caller.provider(user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

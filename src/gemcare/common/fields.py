@@ -69,7 +69,11 @@ class EncryptedTextField(models.TextField):
 
 
 def mask(value: str | None, visible: int = 4) -> str:
-    """What a screen shows of a sensitive value to a role that does not need it."""
+    """What a screen shows of a sensitive value to a role that does not need it: at most the
+    last `visible` characters, and never more than half of the value (a short value would
+    otherwise show whole); `visible=0` shows none of it."""
     if not value:
         return ""
-    return "•" * max(0, len(value) - visible) + value[-visible:]
+    value = str(value)
+    shown = max(0, min(visible, len(value) // 2))
+    return "•" * (len(value) - shown) + value[len(value) - shown :]

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from gemcare.demo import PROVIDER_LOGINS, RETAILER_LOGINS, demo_is_loaded, demo_load
 
@@ -10,6 +11,13 @@ class Command(BaseCommand):
         parser.add_argument("--contracts", type=int, default=300)
 
     def handle(self, *args, contracts: int, **options) -> None:
+        if not settings.DEBUG:
+            # The demo's logins, a superuser among them, have passwords printed below and
+            # written in the README: they must never exist on a real platform.
+            raise CommandError(
+                "load-demo creates known logins, an administrator among them: it runs only "
+                "with DEBUG on (make run turns it on)."
+            )
         if demo_is_loaded():
             self.stdout.write("Demo data already loaded.")
         else:

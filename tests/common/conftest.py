@@ -1,0 +1,1 @@
+from factories import presets, presets_once  # noqa: F401  (fixtures)
