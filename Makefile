@@ -32,7 +32,10 @@ run: install
 	$(BIN)/gemcare migrate --noinput
 	$(BIN)/gemcare load-presets
 	$(BIN)/gemcare load-demo
-	$(BIN)/gemcare runserver $(HOST)
+	@# The web server and the task worker together; stopping the server (Ctrl-C) stops both.
+	$(BIN)/gemcare db_worker --queue-name '*' & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gemcare runserver $(HOST)
 
 test: install
 	$(BIN)/pytest
