@@ -78,12 +78,18 @@ def play_sources(sources: list[ScenarioSource]) -> list[ScenarioResult]:
 def run_paths(paths: list[str]) -> list[ScenarioResult]:
     """Load, then play every scenario on a temporary database made for this run."""
     sources = load_scenarios(paths)
+    # The run's own throw-away database, never one a test run already made (a test database
+    # name may be set already, e.g. per worker of a parallel test run).
+    names_before = {}
     for alias in connections:
         test = settings.DATABASES[alias].setdefault("TEST", {})
         if connections[alias].vendor != "sqlite":
-            test.setdefault("NAME", f"gemcare_scenarios_{os.getpid()}")
+            names_before[alias] = test.get("NAME")
+            test["NAME"] = f"gemcare_scenarios_{os.getpid()}"
     old_config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
     try:
         return play_sources(sources)
     finally:
         teardown_databases(old_config, verbosity=0)
+        for alias, name in names_before.items():
+            settings.DATABASES[alias]["TEST"]["NAME"] = name
