@@ -50,6 +50,7 @@ from gemcare.contracts.services import (
 from gemcare.partners.models import RepairCenter
 from gemcare.rules import adjudication
 from gemcare.rules.adjudication import claim_value
+from gemcare.webhooks.services import webhook_claim_emit
 
 # The claim path writes through compiled statements (gemcare.common.rows): it is the hot path.
 CLAIMS, CLAIM_LINES, CLAIM_DECISIONS = (
@@ -164,6 +165,7 @@ def claim_file(*, caller: Caller, contract: Contract, claim: ClaimIn) -> Claim:
         tenant_id=contract.retailer_id,
         data={"decision": decision.decision, "approved": str(decision.approved)},
     )
+    webhook_claim_emit("claim.decided", filed, contract)
     return filed
 
 
@@ -280,6 +282,7 @@ def claim_review(*, caller: Caller, claim: Claim, review: ReviewIn) -> Claim:
         tenant_id=contract.retailer_id,
         data={"approved": str(amount)},
     )
+    webhook_claim_emit("claim.decided", claim, contract)
     return claim
 
 
@@ -332,4 +335,5 @@ def claim_fulfil(*, caller: Caller, claim: Claim, fulfilment: FulfilmentIn) -> R
         tenant_id=contract.retailer_id,
         data={"reimbursed": str(reimbursement.amount)},
     )
+    webhook_claim_emit("claim.completed", claim, contract, reimbursement=reimbursement)
     return reimbursement
