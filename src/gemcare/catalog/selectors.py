@@ -111,6 +111,21 @@ def plan_version_current(*, code: object) -> PlanProductVersion:
     return version
 
 
+def plan_versions_on_sale() -> list[PlanProductVersion]:
+    """The latest published version of every plan product, by product code: what is sold
+    today, with the rows its definition reads."""
+    versions = (
+        PlanProductVersion.objects.filter(status=PUBLISHED)
+        .select_related("product")
+        .prefetch_related("covered_services", "bands")
+        .order_by("product__code", "-number")
+    )
+    latest: dict[int, PlanProductVersion] = {}
+    for version in versions:
+        latest.setdefault(version.product_id, version)
+    return list(latest.values())
+
+
 def insurance_rating_definition(version: InsuranceRatingVersion) -> dict:
     return {
         "name": version.product.name,

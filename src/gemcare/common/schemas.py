@@ -203,11 +203,30 @@ def text(max_length: int, *, min_length: int = 0) -> Any:
             raise invalid(f"must be at most {max_length} characters")
         return value
 
+    def check_given_length(value: object) -> object:
+        # Measured as given, before stripping, as the OpenAPI document's maxLength says.
+        if isinstance(value, str) and len(value) > max_length:
+            raise invalid(f"must be at most {max_length} characters")
+        return value
+
+    # The pattern says in the OpenAPI document what `_clean_text` refuses (and, where text is
+    # required, that spaces alone are not text), so a generated client never sends it.
+    allowed = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+    spaces = r"[^\S\x0b\x0c\x1c-\x1f]*"
+    pattern = f"^{allowed}*$" if min_length == 0 else rf"^{spaces}[^\s\x00-\x1f\x7f]{allowed}*$"
     return Annotated[
         str,
         BeforeValidator(check_length),
         BeforeValidator(_clean_text),
-        WithJsonSchema({"type": "string", "minLength": min_length, "maxLength": max_length}),
+        BeforeValidator(check_given_length),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "minLength": min_length,
+                "maxLength": max_length,
+                "pattern": pattern,
+            }
+        ),
     ]
 
 

@@ -88,3 +88,57 @@ class RepairCenter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApiKey(models.Model):
+    """A retailer's key to the partner API. Only a hash of the secret is kept: the key itself
+    is shown once, when it is made (docs/decisions/0017-api-keys-and-rate-limit.md)."""
+
+    QUOTES = "quotes"
+    SALES = "sales"
+    CLAIMS = "claims"
+    WEBHOOKS = "webhooks"
+    SCOPES = (QUOTES, SALES, CLAIMS, WEBHOOKS)
+
+    retailer = models.ForeignKey(Retailer, on_delete=models.PROTECT, related_name="api_keys")
+    store = models.ForeignKey(
+        Store,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="api_keys",
+        help_text="If set, the key sees and sells for this store only.",
+    )
+    name = models.CharField(max_length=100)
+    scopes = models.CharField(
+        max_length=100, help_text="Comma-separated: quotes, sales, claims, webhooks."
+    )
+    is_test = models.BooleanField(
+        default=False, help_text="Test keys write test records that never reach live lists."
+    )
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "API key"
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(scopes=""), name="api_key_has_scopes")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.retailer}, {self.key_kind}_{self.prefix})"
+
+    @property
+    def key_kind(self) -> str:
+        return "test" if self.is_test else "live"
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(part for part in self.scopes.split(",") if part)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
