@@ -32,9 +32,11 @@ run: install
 	$(BIN)/gemcare migrate --noinput
 	$(BIN)/gemcare load-presets
 	$(BIN)/gemcare load-demo
-	@# The web server and the task worker together; stopping the server (Ctrl-C) stops both.
+	@# The web server, the task worker and the webhook sweep together; stopping the server
+	@# (Ctrl-C) stops them all.
 	$(BIN)/gemcare db_worker --queue-name '*' & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gemcare webhooks-sweep --every 60 & sweep=$$!; \
+		trap 'kill $$worker $$sweep 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/gemcare runserver $(HOST)
 
 test: install

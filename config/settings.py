@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    # The API's docs page then serves Swagger UI from our own static files, not a CDN.
+    "ninja",
     "gemcare.common",
     "gemcare.partners",
     "gemcare.catalog",
@@ -87,10 +89,13 @@ INSTALLED_APPS = [
     "gemcare.claims",
     "gemcare.insurance",
     "gemcare.scenarios",
+    "gemcare.api",
+    "gemcare.webhooks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gemcare.api.middleware.ApiRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -201,7 +206,15 @@ LOGGING = {
             "filters": ["require_debug_false", "sensitive"],
         },
     },
-    "loggers": {"django": {"handlers": ["django_console", "mail_admins"], "level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": ["django_console", "mail_admins"], "level": "INFO"},
+        # One line per partner API request: method, path, status, time, key id, request id.
+        "gemcare.api": {
+            "handlers": ["console"],
+            "level": os.environ.get("API_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
@@ -214,3 +227,20 @@ GEMCARE_MAX_DAYS_AHEAD = int(os.environ.get("GEMCARE_MAX_DAYS_AHEAD", "400"))
 
 # The largest scenario file `gemcare scenarios run` reads; a larger one is refused unread.
 GEMCARE_SCENARIO_MAX_BYTES = int(os.environ.get("GEMCARE_SCENARIO_MAX_BYTES", "1000000"))
+
+# The partner API (docs/partner-api.md). The rate is per key, counted in the default cache:
+# several processes share one limit only if CACHES names a shared cache.
+GEMCARE_API_RATE = os.environ.get("GEMCARE_API_RATE", "1200/min")
+GEMCARE_API_MAX_BODY_BYTES = int(os.environ.get("GEMCARE_API_MAX_BODY_BYTES", "1000000"))
+GEMCARE_QUOTE_DAYS = int(os.environ.get("GEMCARE_QUOTE_DAYS", "30"))
+
+# Idempotency keys of the partner API (gemcare.common.idempotency): how long an answer is
+# kept for retries (never less than 24 hours), and after how long a request still "in flight"
+# is taken to have died, so a retry may take its key over.
+GEMCARE_IDEMPOTENCY_HOURS = int(os.environ.get("GEMCARE_IDEMPOTENCY_HOURS", "48"))
+GEMCARE_IDEMPOTENCY_IN_FLIGHT_SECONDS = int(
+    os.environ.get("GEMCARE_IDEMPOTENCY_IN_FLIGHT_SECONDS", "60")
+)
+
+# Where the public pages are served: printed on certificates (the verification link and QR).
+GEMCARE_PUBLIC_URL = os.environ.get("GEMCARE_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -54,3 +54,44 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are never deleted.")
+
+
+class IdempotencyKey(models.Model):
+    """A request a partner may retry safely: the first answer is kept and replayed.
+
+    One row per tenant, mode (test keys never share a namespace with live ones) and key. The
+    row is written in its own short transaction before the work starts, so a concurrent
+    request with the same key sees it at once; see `gemcare.common.idempotency`.
+    """
+
+    IN_FLIGHT = "in_flight"
+    DONE = "done"
+    STATES = [(IN_FLIGHT, "In flight"), (DONE, "Done")]
+
+    retailer = models.ForeignKey(
+        "partners.Retailer", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    is_test = models.BooleanField(default=False)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the method, path and canonical body."
+    )
+    state = models.CharField(max_length=16, choices=STATES, default=IN_FLIGHT)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    response_headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    # When the request now working on the key claimed it: a claim that outlives
+    # GEMCARE_IDEMPOTENCY_IN_FLIGHT_SECONDS (its process died) may be taken over.
+    claimed_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["retailer", "is_test", "key"], name="idempotency_key_per_tenant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.state})"

@@ -20,4 +20,9 @@ class ContractError(ErrorCode):
         "The plan is sold with the item, on the same receipt.",
     )
     SOLD_AFTER_PURCHASE = "sold_after_purchase", "The item was sold after the plan's purchase."
+    DUPLICATE_SALE = (
+        "duplicate_sale",
+        "A live plan is already registered on this line of this receipt.",
+    )
+    PRICE_MISMATCH = "price_mismatch", "The plan price is not the price of the item's band."
     NOT_ALLOWED = "not_allowed", "The caller may not make this change."

@@ -17,6 +17,10 @@ CANCELLED = "cancelled"
 EXPIRED = "expired"
 EXHAUSTED = "exhausted"
 REPLACED = "replaced"
+# A sale that no longer holds its receipt line: the item came back (voided) or the plan was
+# cancelled, so the same line may be sold again. Every other status keeps the line taken.
+RECEIPT_LINE_RELEASED = (VOIDED, CANCELLED)
+RECEIPT_LINE_MAX = 999
 STATUSES = [(s, s.capitalize()) for s in (ACTIVE, VOIDED, CANCELLED, EXPIRED, EXHAUSTED, REPLACED)]
 
 # The transition table: a status change not listed here is refused with a code.
@@ -61,6 +65,10 @@ class Contract(models.Model):
     )
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="contracts")
     receipt_number = models.CharField(max_length=64)
+    # Database defaults too: bulk loads that write rows in SQL need not name the columns.
+    receipt_line = models.PositiveSmallIntegerField(
+        default=1, db_default=1, help_text="Which line of the receipt the item is on (1 to 999)."
+    )
     item_kind = models.CharField(max_length=16)
     item_description = models.CharField(max_length=300, blank=True)
     item_price = MoneyField()
@@ -83,6 +91,11 @@ class Contract(models.Model):
     approved_total = MoneyField(
         default=ZERO, help_text="Everything approved on this contract's claims so far."
     )
+    is_test = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Made with a test API key: never in statements, reports or live lists.",
+    )
     sold_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -102,6 +115,17 @@ class Contract(models.Model):
             models.CheckConstraint(
                 condition=models.Q(last_event_on__gte=models.F("purchased_on")),
                 name="contract_events_after_purchase",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(receipt_line__gte=1, receipt_line__lte=RECEIPT_LINE_MAX),
+                name="contract_receipt_line_range",
+            ),
+            # One live sale per receipt line, so two sales of the same line at once (a POS
+            # retrying) cannot both land. Test records never collide with live ones.
+            models.UniqueConstraint(
+                fields=["retailer", "receipt_number", "receipt_line", "is_test"],
+                condition=~models.Q(status__in=RECEIPT_LINE_RELEASED),
+                name="contract_one_live_sale_per_receipt_line",
             ),
         ]
 

@@ -27,13 +27,14 @@ from gemcare.common.schemas import (
     InputSchema,
     PastDay,
     PositiveMoney,
+    bounded_int,
     code,
     invalid,
     max_length_of,
     text,
 )
 from gemcare.common.schemas import email as email_address
-from gemcare.contracts.models import Contract, Holder
+from gemcare.contracts.models import RECEIPT_LINE_MAX, Contract, Holder
 from gemcare.rules import vocabulary
 from gemcare.rules.refunds import PROVIDER
 
@@ -148,9 +149,23 @@ class HolderChangesIn(InputSchema):
 class SaleIn(InputSchema):
     product: text(max_length_of(PlanProduct, "code"), min_length=1)
     receipt_number: text(max_length_of(Contract, "receipt_number"), min_length=1)
+    receipt_line: bounded_int(1, RECEIPT_LINE_MAX) = 1
     item: ItemIn
     holder: HolderIn | None = None  # None when the service is given an existing holder
     purchased: PastDay
+    # The price the point of sale charged: when given, it must be the band's price.
+    plan_price: PositiveMoney | None = None
+    # An item sold as a gift may name its recipient (RULEBOOK 3): the recipient holds the
+    # plan from the sale on, and that one naming is the gift's.
+    gift_recipient: HolderIn | None = None
+
+    @field_validator("gift_recipient")
+    @classmethod
+    def _recipient_of_a_gift(cls, recipient: HolderIn | None, info: ValidationInfo) -> Any:
+        item = info.data.get("item")
+        if recipient is not None and item is not None and not item.gift:
+            raise invalid("is named only for an item sold as a gift (item.gift)")
+        return recipient
 
 
 class QuoteIn(InputSchema):

@@ -14,6 +14,7 @@ from gemcare.catalog.selectors import plan_terms_by_version_id
 from gemcare.common.callers import Caller, caller_scope
 from gemcare.common.errors import NotFound
 from gemcare.contracts.models import Contract, Holder, HolderPeriod
+from gemcare.partners.models import Store
 from gemcare.rules.adjudication import ContractFacts
 
 
@@ -23,15 +24,23 @@ def _caller_required(caller: object) -> Caller:
     return caller
 
 
-def contracts_visible(*, caller: Caller) -> QuerySet[Contract]:
-    """Every contract the caller may see."""
+def contracts_visible(*, caller: Caller, is_test: bool | None = None) -> QuerySet[Contract]:
+    """Every contract the caller may see. `is_test` keeps test-mode and live records apart:
+    a live API key asks with False, a test key with True; None (the provider's pages and
+    work) gives both."""
     scope = caller_scope(caller, retailer="retailer_id", store="store_id", holder="holder_id")
-    return Contract.objects.none() if scope is None else Contract.objects.filter(**scope)
+    if scope is None:
+        return Contract.objects.none()
+    if is_test is not None:
+        scope["is_test"] = is_test
+    return Contract.objects.filter(**scope)
 
 
-def contract_is_visible(contract: Contract, *, caller: Caller) -> bool:
+def contract_is_visible(contract: Contract, *, caller: Caller, is_test: bool | None = None) -> bool:
     """The same scope as `contracts_visible`, for a contract already loaded (or locked)."""
     caller = _caller_required(caller)
+    if is_test is not None and contract.is_test != is_test:
+        return False
     if caller.is_provider:
         return True
     if caller.is_retailer:
@@ -43,8 +52,11 @@ def contract_is_visible(contract: Contract, *, caller: Caller) -> bool:
     return False
 
 
-def contract_get(*, caller: Caller, number: str) -> Contract:
-    query = contracts_visible(caller=caller).select_related(
+def contract_get(*, caller: Caller, number: str, is_test: bool | None = None) -> Contract:
+    # No number holds a NUL, and PostgreSQL refuses one in a query's text outright.
+    if not isinstance(number, str) or "\x00" in number:
+        raise NotFound("contract", number)
+    query = contracts_visible(caller=caller, is_test=is_test).select_related(
         "product_version__product", "holder", "store"
     )
     try:
@@ -53,12 +65,31 @@ def contract_get(*, caller: Caller, number: str) -> Contract:
         raise NotFound("contract", number) from None
 
 
-def contracts_list(*, caller: Caller, status: str | None = None) -> QuerySet[Contract]:
+def contracts_list(
+    *, caller: Caller, status: str | None = None, is_test: bool | None = None
+) -> QuerySet[Contract]:
     """The caller's contracts, newest sale first."""
-    query = contracts_visible(caller=caller).select_related("holder", "store")
+    query = contracts_visible(caller=caller, is_test=is_test).select_related("holder", "store")
     if status is not None:
         query = query.filter(status=status)
     return query.order_by("-purchased_on", "-id")
+
+
+def store_for_sale(*, caller: Caller, code: str) -> Store:
+    """The caller's store that a sale names by its code: a retailer's own stores (a key
+    limited to one store, only that one); another retailer's store is "not found"."""
+    caller = _caller_required(caller)
+    scope = (
+        None
+        if caller.is_holder
+        else caller_scope(caller, retailer="retailer_id", store="pk", holder="pk")
+    )
+    if scope is None:
+        raise NotFound("store", code)
+    try:
+        return Store.objects.select_related("retailer").get(code=code, **scope)
+    except (Store.DoesNotExist, Store.MultipleObjectsReturned, ValueError, TypeError):
+        raise NotFound("store", code) from None
 
 
 def holders_visible(*, caller: Caller) -> QuerySet[Holder]:

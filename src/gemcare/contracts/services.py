@@ -11,8 +11,9 @@ checked against `Contract.last_event_on` and moves it forward.
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.views.decorators.debug import sensitive_variables
 
 from gemcare.catalog.selectors import (
@@ -36,6 +37,7 @@ from gemcare.contracts.errors import ContractError
 from gemcare.contracts.models import (
     ACTIVE,
     EXHAUSTED,
+    RECEIPT_LINE_RELEASED,
     TRANSITIONS,
     Cancellation,
     Contract,
@@ -60,6 +62,7 @@ from gemcare.rules.dates import add_years
 from gemcare.rules.pricing import Quote, quote_plan, retailer_commission
 from gemcare.rules.products import TRANSFER_ANY, TRANSFER_GIFT_RECIPIENT_ONCE
 from gemcare.rules.refunds import PROVIDER, CancellationFacts, late_penalty, plan_refund
+from gemcare.webhooks.services import webhook_contract_emit, webhook_refund_emit
 
 # What a service needs to know of a locked contract to check the caller and the date order.
 SCOPE_FIELDS = ("number", "retailer_id", "store_id", "holder_id", "last_event_on")
@@ -196,10 +199,22 @@ def holder_update(*, caller: Caller, holder: Holder, changes: HolderChangesIn) -
 @sensitive_variables()
 @transaction.atomic
 def contract_sell(
-    *, caller: Caller, store: Store, sale: SaleIn, holder: Holder | None = None
+    *,
+    caller: Caller,
+    store: Store,
+    sale: SaleIn,
+    holder: Holder | None = None,
+    is_test: bool = False,
+    quoted_price: Decimal | None = None,
 ) -> Contract:
     """Sell a plan on one item, at the price of the product version in force, to a new
-    holder (`sale.holder`) or an existing one (`holder`)."""
+    holder (`sale.holder`) or an existing one (`holder`). `is_test` marks a test-mode sale
+    (made with a test API key): it behaves the same but is kept apart from live records.
+    The price charged (`sale.plan_price`) and the price of a quote the sale was made against
+    (`quoted_price`), when given, must be the band's price (`price_mismatch`).
+
+    A receipt line holds one live plan (`duplicate_sale` otherwise); the database's partial
+    unique constraint decides between two sales of the same line at once."""
     if not isinstance(caller, Caller):
         raise TypeError("a contract is sold on behalf of a Caller")
     _store_check(caller, store)
@@ -227,14 +242,91 @@ def contract_sell(
     quote = quote_plan(terms, item_kind=item.kind, item_price=item.price)
     if not quote.offer:
         raise Refused(quote.reason.code, quote.reason.words)
+    if sale.plan_price is not None and sale.plan_price != quote.price:
+        raise InvalidInput(
+            "plan_price",
+            sale.plan_price,
+            f"is not the plan's price for this item ({quote.price})",
+            code=ContractError.PRICE_MISMATCH,
+        )
+    if quoted_price is not None and quoted_price != quote.price:
+        raise InvalidInput(
+            "quote_id",
+            None,
+            f"quoted {quoted_price}, which is no longer the plan's price ({quote.price}): "
+            "ask for a new quote",
+            code=ContractError.PRICE_MISMATCH,
+        )
+    if _receipt_line_taken(store.retailer_id, sale, is_test=is_test):
+        raise _duplicate_sale(sale)
     if holder is None:
         holder = holder_create(caller=caller, holder=sale.holder, tenant_id=store.retailer_id)
-    contract = Contract.objects.create(
+    try:
+        # A savepoint: a concurrent sale of the same line that committed first makes this
+        # insert fail, and the refusal below must still be able to read.
+        with transaction.atomic():
+            contract = _contract_insert(
+                sale, version, terms, quote, store, holder, sold=sold, is_test=is_test
+            )
+    except IntegrityError:
+        if _receipt_line_taken(store.retailer_id, sale, is_test=is_test):
+            raise _duplicate_sale(sale) from None
+        raise
+    HolderPeriod.objects.create(
+        contract=contract, holder=holder, since=purchased, reason=HolderPeriod.SALE
+    )
+    CONTRACT_EVENTS.insert(contract_id=contract.pk, on=purchased, kind="sold", to_status=ACTIVE)
+    audit_record(
+        caller=caller,
+        action="contract_sold",
+        entity=contract,
+        tenant_id=contract.retailer_id,
+        data={"product": sale.product, "version": version.number, "price": str(quote.price)},
+    )
+    if sale.gift_recipient is not None:
+        # The gift's one naming of its recipient, on the day of the sale, by the same rules
+        # as any later one.
+        contract = contract_transfer(
+            caller=caller,
+            contract=contract,
+            transfer=TransferIn.model_construct(date=purchased, holder=sale.gift_recipient),
+        )
+    webhook_contract_emit("contract.created", contract)
+    return contract
+
+
+def _receipt_line_taken(retailer_id: int, sale: SaleIn, *, is_test: bool) -> bool:
+    return (
+        Contract.objects.filter(
+            retailer_id=retailer_id,
+            receipt_number=sale.receipt_number,
+            receipt_line=sale.receipt_line,
+            is_test=is_test,
+        )
+        .exclude(status__in=RECEIPT_LINE_RELEASED)
+        .exists()
+    )
+
+
+def _duplicate_sale(sale: SaleIn) -> Refused:
+    return Refused(
+        ContractError.DUPLICATE_SALE,
+        f"Line {sale.receipt_line} of this receipt already has a live plan; "
+        "void or cancel it before selling the line again.",
+    )
+
+
+def _contract_insert(sale, version, terms, quote, store, holder, *, sold, is_test) -> Contract:
+    item = sale.item
+    purchased = sale.purchased
+    return Contract.objects.create(
         number=new_number("C"),
         product_version=version,
         retailer_id=store.retailer_id,
         store=store,
         receipt_number=sale.receipt_number,
+        receipt_line=sale.receipt_line,
+        is_test=is_test,
         item_kind=item.kind,
         item_description=item.description,
         item_price=item.price,
@@ -250,18 +342,6 @@ def contract_sell(
         term_ends_on=add_years(purchased, terms.term_years) if terms.term_years else None,
         last_event_on=purchased,
     )
-    HolderPeriod.objects.create(
-        contract=contract, holder=holder, since=purchased, reason=HolderPeriod.SALE
-    )
-    CONTRACT_EVENTS.insert(contract_id=contract.pk, on=purchased, kind="sold", to_status=ACTIVE)
-    audit_record(
-        caller=caller,
-        action="contract_sold",
-        entity=contract,
-        tenant_id=contract.retailer_id,
-        data={"product": sale.product, "version": version.number, "price": str(quote.price)},
-    )
-    return contract
 
 
 # --- changes on a sold contract -------------------------------------------------------------
@@ -384,6 +464,7 @@ def contract_cancel(
         tenant_id=contract.retailer_id,
         data={"by": cancellation.by, "refund": str(decision.refund), "status": decision.status},
     )
+    webhook_contract_emit("contract.cancelled", contract, cancellation=created)
     return created
 
 
@@ -424,6 +505,7 @@ def refund_payment_record(
         tenant_id=contract.retailer_id,
         data={"total": str(made.total), "penalty": str(made.penalty)},
     )
+    webhook_refund_emit(made, contract)
     return made
 
 
