@@ -128,7 +128,7 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     )
 
 
-def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+def application_error_response(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     message = exc.describe() if exc.field else exc.message
     return error_response(exc.http_status, exc.code, message, exc.field)
 
@@ -195,7 +195,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def install(api) -> None:
     """Register every handler on `api` (the order of registration does not matter: ninja
     picks the handler of the closest class in the exception's ancestry)."""
-    api.add_exception_handler(ApplicationError, _application_error)
+    api.add_exception_handler(ApplicationError, application_error_response)
     api.add_exception_handler(ApiError, _api_error)
     api.add_exception_handler(NinjaValidationError, _validation_error)
     api.add_exception_handler(AuthenticationError, _authentication_error)

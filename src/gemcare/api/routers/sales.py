@@ -197,7 +197,7 @@ def contracts_create(
                 caller=caller, store=store, sale=sale, is_test=auth.is_test, quoted_price=quoted
             )
         except ApplicationError as error:
-            refusal = errors._application_error(request, error)
+            refusal = errors.application_error_response(request, error)
             return StoredResponse(refusal.status_code, json.loads(refusal.content))
         return StoredResponse(
             201,
