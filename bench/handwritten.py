@@ -88,6 +88,11 @@ AUDIT_INSERT = (
     "entity_id, data) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
 CLAIM_FACTS = "SELECT status, approved FROM claims_claim WHERE contract_id = %s"
+# The webhook outbox: the retailer's active endpoints, read for every event.
+WEBHOOK_ENDPOINTS = (
+    "SELECT id, retailer_id, events, is_test FROM webhooks_webhookendpoint "
+    "WHERE retailer_id = %s AND is_active"
+)
 CANCELLATION_INSERT = (
     "INSERT INTO contracts_cancellation (contract_id, cancel_on, by, reason, notice_on, "
     "unearned, services_deducted, unearned_factor, refund, due_on, explanation, created_at) "
@@ -243,6 +248,7 @@ class HandWritten:
                         Jsonb(data),
                     ),
                 )
+                self._run(cursor, WEBHOOK_ENDPOINTS, (row[RETAILER_ID],))
             self.connection.commit()
         except BaseException:
             self.connection.rollback()
@@ -317,6 +323,7 @@ class HandWritten:
                         Jsonb(data),
                     ),
                 )
+                self._run(cursor, WEBHOOK_ENDPOINTS, (row[RETAILER_ID],))
             self.connection.commit()
         except BaseException:
             self.connection.rollback()

@@ -333,8 +333,12 @@ def django_setup(database_url: str | None) -> None:
     django.setup()
 
 
+_receipts = itertools.count(1)
+
+
 def _sell(store, number: int) -> list:
-    """Sell `number` contracts, contract i on case i mod len(CASES)."""
+    """Sell `number` contracts, contract i on case i mod len(CASES), each on its own receipt
+    (a receipt line holds one live plan)."""
     from gemcare.common.schemas import validate_input
     from gemcare.contracts.schemas import SaleIn
     from gemcare.contracts.services import contract_sell
@@ -344,7 +348,7 @@ def _sell(store, number: int) -> list:
         case = CASES[index % len(CASES)]
         sale = {
             "product": case.product,
-            "receipt_number": f"R-{index}",
+            "receipt_number": f"R-{next(_receipts)}",
             "item": case.item,
             "holder": {"name": f"Bench Holder {index}", "state": case.state},
             "purchased": case.purchased,
