@@ -1,9 +1,10 @@
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from gemcare.api.auth import api_caller
 from gemcare.api.schemas import ContractOut, ContractsPageOut, ContractsQuery, documented
 from gemcare.api.selectors import contract_detail, contracts_page
+from gemcare.contracts.certificates import certificate_pdf
 
 router = Router(tags=["contracts"])
 
@@ -72,3 +73,28 @@ def contracts_get(request: HttpRequest, number: str):
         "remaining_limit": found["remaining_limit"],
         "claims": found["claims"],
     }
+
+
+CERTIFICATE_SPEC = documented({200: None}, {404: ["contract_not_found"]})
+CERTIFICATE_SPEC["openapi_extra"]["responses"][200] = {
+    "description": "The certificate, with its verification code and QR code.",
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+@router.get(
+    "/{number}/certificate.pdf",
+    summary="The plan certificate (PDF)",
+    operation_id="contracts_certificate",
+    **CERTIFICATE_SPEC,
+)
+def contracts_certificate(request: HttpRequest, number: str):
+    """The printable certificate of the plan: holder, item, receipt, product and term, the
+    covered services for the item's kind, exclusions, how to claim, the state notice, and a
+    verification code with its QR code for the public /verify page."""
+    auth = api_caller(request)
+    pdf = certificate_pdf(caller=auth.caller, number=number, is_test=auth.is_test)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{number}.pdf"'
+    response["Cache-Control"] = "no-store, private"
+    return response
