@@ -33,6 +33,9 @@ import sys
 import time
 from pathlib import Path
 
+# bench/ is on the path when this file runs: the database is made as rules.py makes it.
+from rules import database_name, maintenance
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/gemcare_bench_expiry"
 # Issue 5's figures for the old expiry at 1M contracts.
@@ -41,24 +44,7 @@ PURCHASE_SPREAD_DAYS = 8 * 365
 CLAIM_TARGETS = "claim_target"  # receipt-number prefix of the contracts claims are filed on
 
 
-# --- setup, as bench/rules.py does it ---------------------------------------------------------
-
-
-def database_name(url: str) -> str:
-    import psycopg
-
-    name = psycopg.conninfo.conninfo_to_dict(url).get("dbname", "")
-    if "bench" not in name:
-        raise SystemExit(f"refusing to create and drop {name!r}: its name must contain 'bench'")
-    return name
-
-
-def maintenance(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(psycopg.conninfo.make_conninfo(url, dbname="postgres")) as connection:
-        connection.autocommit = True
-        connection.execute(sql)
+# --- setup ----------------------------------------------------------------------------------
 
 
 def django_setup(database_url: str) -> None:

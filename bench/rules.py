@@ -299,7 +299,7 @@ def bench_core(claims: int, refunds: int) -> dict:
 # --- 2 and 3. services and hand-written SQL on PostgreSQL -----------------------------------
 
 
-def _database_name(url: str) -> str:
+def database_name(url: str) -> str:
     import psycopg
 
     name = psycopg.conninfo.conninfo_to_dict(url).get("dbname", "")
@@ -308,7 +308,7 @@ def _database_name(url: str) -> str:
     return name
 
 
-def _maintenance(url: str, sql: str) -> None:
+def maintenance(url: str, sql: str) -> None:
     import psycopg
 
     with psycopg.connect(psycopg.conninfo.make_conninfo(url, dbname="postgres")) as connection:
@@ -624,9 +624,9 @@ def main() -> None:
     database = None
     if not args.skip_database:
         url = args.database_url or DEFAULT_DATABASE
-        name = _database_name(url)
-        _maintenance(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        _maintenance(url, f'CREATE DATABASE "{name}"')
+        name = database_name(url)
+        maintenance(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        maintenance(url, f'CREATE DATABASE "{name}"')
         try:
             django_setup(url)
             database = bench_database(
@@ -640,7 +640,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            _maintenance(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            maintenance(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     scenarios = None if args.skip_scenarios else bench_scenarios(args.scenario_paths)
     report(core, database, scenarios)
 

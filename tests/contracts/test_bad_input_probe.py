@@ -29,6 +29,7 @@ from gemcare.claims.services import claim_file, claim_fulfil, claim_review
 from gemcare.common.callers import Caller
 from gemcare.common.errors import InvalidInput
 from gemcare.common.schemas import validate_input
+from gemcare.contracts.holders import holder_update
 from gemcare.contracts.schemas import (
     CancellationIn,
     HolderChangesIn,
@@ -40,7 +41,6 @@ from gemcare.contracts.services import (
     contract_cancel,
     contract_sell,
     contract_transfer,
-    holder_update,
     refund_payment_record,
 )
 

@@ -12,9 +12,9 @@ from gemcare.common.errors import InvalidInput, NotFound
 from gemcare.common.models import AuditEntry
 from gemcare.common.schemas import validate_input
 from gemcare.contracts import services
+from gemcare.contracts.holders import holder_create, holder_update
 from gemcare.contracts.models import Holder
 from gemcare.contracts.schemas import HolderChangesIn, HolderIn
-from gemcare.contracts.services import holder_create, holder_update
 
 SECRETS = {
     "ssn": "987-65-4321",

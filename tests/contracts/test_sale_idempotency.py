@@ -93,9 +93,11 @@ def test_another_store_of_the_same_retailer_shares_its_receipts(presets):
     store = store_make()
     other_store = store_make(retailer=store.retailer)
     sell_line(store)
+    before = row_counts()
     with pytest.raises(Refused) as error:
         sell_line(other_store)
     assert error.value.code == "duplicate_sale"
+    assert row_counts() == before
 
 
 def test_other_lines_retailers_and_modes_do_not_collide(presets):
@@ -127,9 +129,11 @@ def test_an_expired_sale_keeps_its_receipt_line(presets):
     store = store_make()
     first = sell_line(store)
     Contract.objects.filter(pk=first.pk).update(status=EXPIRED)
+    before = row_counts()
     with pytest.raises(Refused) as error:
         sell_line(store)
     assert error.value.code == "duplicate_sale"
+    assert row_counts() == before
 
 
 def test_the_constraint_refuses_what_the_check_did_not_see(presets, monkeypatch):

@@ -251,9 +251,11 @@ def test_a_loss_on_a_removed_item_is_refused(policy):
 
 def test_a_loss_before_the_item_was_added_is_refused(policy):
     add_item(policy=policy, ref="n1", kind="necklace", limit="5000", on="2025-07-02")
+    before, state = row_counts(), policy_state(policy)
     with pytest.raises(Refused) as error:
         record_loss(policy=policy, loss_on="2025-07-01", item_ref="n1", peril="fire", cost="100")
     assert error.value.code == "item_not_scheduled"
+    assert (row_counts(), policy_state(policy)) == (before, state)
 
 
 def test_a_loss_after_renewal_is_settled_in_the_year_it_happened(presets):

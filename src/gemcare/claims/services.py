@@ -30,7 +30,7 @@ from gemcare.claims.models import (
 )
 from gemcare.claims.schemas import ClaimIn, FulfilmentIn, ReviewIn
 from gemcare.common.audit import audit_record
-from gemcare.common.callers import Caller
+from gemcare.common.callers import Caller, caller_required
 from gemcare.common.clock import today
 from gemcare.common.errors import CommonError, InvalidInput, NotFound, Refused
 from gemcare.common.fields import ZERO
@@ -215,8 +215,7 @@ def _contract_still_active(contract: Contract) -> None:
 
 
 def _claim_locked_for(caller: Caller, claim: Claim) -> tuple[Contract, Claim]:
-    if not isinstance(caller, Caller):
-        raise TypeError("a claim is changed on behalf of a Caller")
+    caller_required(caller)
     contract, locked = claim_lock(claim.pk)
     if not contract_is_visible(contract, caller=caller):
         raise NotFound("claim", claim.number)

@@ -7,7 +7,7 @@ provider's own records), so a retailer's history can be read without joins.
 
 from django.db import models
 
-from gemcare.common.callers import Caller
+from gemcare.common.callers import Caller, caller_required
 from gemcare.common.models import AuditEntry
 from gemcare.common.rows import RowWriter
 
@@ -26,8 +26,7 @@ def audit_record(
 
     `data` says what changed; for personal data it names the fields, never their values.
     """
-    if not isinstance(caller, Caller):
-        raise TypeError("audit_record needs the Caller that made the change")
+    caller_required(caller)
     return AUDIT_ENTRIES.insert(
         actor_id=caller.user_id,
         actor_label=caller.label,

@@ -71,12 +71,19 @@ class Caller:
         return self.kind == HOLDER
 
 
+def caller_required(caller: object) -> Caller:
+    """Every service and tenant selector is called on behalf of a Caller: a missing one is a
+    programming error, raised at the first test rather than a leak in production."""
+    if not isinstance(caller, Caller):
+        raise TypeError(f"expected the Caller this runs for, got {type(caller).__name__}")
+    return caller
+
+
 def caller_scope(caller: Caller, *, retailer: str, store: str, holder: str) -> dict | None:
     """The filter that keeps a query of a tenant's rows to what `caller` may see, given the
     lookups that lead from those rows to their retailer, store and current holder: `{}` for
     the provider, `None` for a caller who may see none of them."""
-    if not isinstance(caller, Caller):
-        raise TypeError("a tenant's rows are read on behalf of a Caller")
+    caller = caller_required(caller)
     if caller.is_provider:
         return {}
     if caller.is_retailer:

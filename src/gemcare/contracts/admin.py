@@ -11,6 +11,7 @@ from gemcare.common.admin import ReadOnlyAdmin, ReadOnlyInline, admin_caller
 from gemcare.common.errors import InvalidInput
 from gemcare.common.fields import mask
 from gemcare.common.schemas import validate_input
+from gemcare.contracts.holders import holder_create, holder_update
 from gemcare.contracts.models import (
     Cancellation,
     Contract,
@@ -20,7 +21,6 @@ from gemcare.contracts.models import (
     RefundPayment,
 )
 from gemcare.contracts.schemas import HolderChangesIn, HolderIn
-from gemcare.contracts.services import holder_create, holder_update
 from gemcare.partners.models import ProviderStaff
 
 SENSITIVE = ("date_of_birth", "ssn", "government_id", "bank_account")

@@ -35,7 +35,7 @@ from django.db.models import F
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.utils import timezone
 
-from gemcare.common.callers import Caller
+from gemcare.common.callers import Caller, caller_required
 from gemcare.common.models import AuditEntry
 from gemcare.contracts.models import ACTIVE, EXPIRED, TRANSITIONS, Contract, ContractEvent
 
@@ -79,8 +79,7 @@ def contracts_expire(*, caller: Caller, on: dt.date, chunk_size: int = CHUNK_SIZ
     Inside one (a test), each chunk is a savepoint instead. Re-running is harmless: an expired
     contract is no longer due.
     """
-    if not isinstance(caller, Caller):
-        raise TypeError("contracts_expire needs the Caller that runs it")
+    caller_required(caller)
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     expired = 0

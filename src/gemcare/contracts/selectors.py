@@ -11,17 +11,11 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from gemcare.catalog.selectors import plan_terms_by_version_id
-from gemcare.common.callers import Caller, caller_scope
+from gemcare.common.callers import Caller, caller_required, caller_scope
 from gemcare.common.errors import NotFound
 from gemcare.contracts.models import Contract, Holder, HolderPeriod
 from gemcare.partners.models import Store
 from gemcare.rules.adjudication import ContractFacts
-
-
-def _caller_required(caller: object) -> Caller:
-    if not isinstance(caller, Caller):
-        raise TypeError("a tenant's rows are read on behalf of a Caller")
-    return caller
 
 
 def contracts_visible(*, caller: Caller, is_test: bool | None = None) -> QuerySet[Contract]:
@@ -38,7 +32,7 @@ def contracts_visible(*, caller: Caller, is_test: bool | None = None) -> QuerySe
 
 def contract_is_visible(contract: Contract, *, caller: Caller, is_test: bool | None = None) -> bool:
     """The same scope as `contracts_visible`, for a contract already loaded (or locked)."""
-    caller = _caller_required(caller)
+    caller = caller_required(caller)
     if is_test is not None and contract.is_test != is_test:
         return False
     if caller.is_provider:
@@ -78,7 +72,7 @@ def contracts_list(
 def store_for_sale(*, caller: Caller, code: str) -> Store:
     """The caller's store that a sale names by its code: a retailer's own stores (a key
     limited to one store, only that one); another retailer's store is "not found"."""
-    caller = _caller_required(caller)
+    caller = caller_required(caller)
     scope = (
         None
         if caller.is_holder
@@ -95,7 +89,7 @@ def store_for_sale(*, caller: Caller, code: str) -> Store:
 def holders_visible(*, caller: Caller) -> QuerySet[Holder]:
     """The holders the caller may see: a retailer, those who hold or held one of its
     contracts; a holder, itself."""
-    caller = _caller_required(caller)
+    caller = caller_required(caller)
     if caller.is_provider:
         return Holder.objects.all()
     if caller.is_holder:

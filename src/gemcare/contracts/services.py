@@ -22,8 +22,8 @@ from gemcare.catalog.selectors import (
     plan_version_current,
 )
 from gemcare.claims.models import AWAITING_REVIEW
-from gemcare.common.audit import audit_record, changed_fields
-from gemcare.common.callers import Caller
+from gemcare.common.audit import audit_record
+from gemcare.common.callers import Caller, caller_required
 from gemcare.common.errors import (
     CommonError,
     InvalidInput,
@@ -34,6 +34,7 @@ from gemcare.common.errors import (
 from gemcare.common.locking import contract_lock
 from gemcare.common.rows import RowWriter
 from gemcare.contracts.errors import ContractError
+from gemcare.contracts.holders import holder_create
 from gemcare.contracts.models import (
     ACTIVE,
     EXHAUSTED,
@@ -48,14 +49,12 @@ from gemcare.contracts.models import (
 )
 from gemcare.contracts.schemas import (
     CancellationIn,
-    HolderChangesIn,
-    HolderIn,
     QuoteIn,
     RefundPaymentIn,
     SaleIn,
     TransferIn,
 )
-from gemcare.contracts.selectors import contract_claim_facts, contract_is_visible, holders_visible
+from gemcare.contracts.selectors import contract_claim_facts, contract_is_visible
 from gemcare.partners.models import Store
 from gemcare.rules.adjudication import claims_value
 from gemcare.rules.dates import add_years
@@ -97,8 +96,7 @@ def contract_locked_for(
     caller: Caller, contract: Contract, *, fields=None, writer=None
 ) -> Contract:
     """Lock the contract for a change by `caller`: "not found" if it is not the caller's."""
-    if not isinstance(caller, Caller):
-        raise TypeError("a contract is changed on behalf of a Caller")
+    caller_required(caller)
     locked = contract_lock(contract.pk, fields=fields, writer=writer)
     if not contract_is_visible(locked, caller=caller):
         raise NotFound("contract", contract.number)
@@ -137,60 +135,15 @@ def _store_check(caller: Caller, store: Store) -> None:
     raise NotFound("store", store.code)
 
 
-# --- quotes and holders ---------------------------------------------------------------------
+# --- quotes ---------------------------------------------------------------------
 
 
 def contract_quote(*, caller: Caller, quote: QuoteIn) -> Quote:
     """The price of a plan on an item today, or why it is not offered. Prices are public:
     every caller may ask."""
-    if not isinstance(caller, Caller):
-        raise TypeError("a quote is asked for by a Caller")
+    caller_required(caller)
     terms = plan_terms_of(plan_version_current(code=quote.product))
     return quote_plan(terms, item_kind=quote.kind, item_price=quote.price)
-
-
-@sensitive_variables()
-@transaction.atomic
-def holder_create(*, caller: Caller, holder: HolderIn, tenant_id: int | None = None) -> Holder:
-    """A new holder; the audit entry names the fields given, never their values."""
-    values = holder.stored()
-    created = Holder.objects.create(**values)
-    audit_record(
-        caller=caller,
-        action="holder_created",
-        entity=created,
-        tenant_id=tenant_id,
-        data={"fields": sorted(name for name, value in values.items() if value)},
-    )
-    return created
-
-
-@sensitive_variables()
-@transaction.atomic
-def holder_update(*, caller: Caller, holder: Holder, changes: HolderChangesIn) -> Holder:
-    """Change a holder's details; the audit entry names the fields changed, never values."""
-    if not isinstance(caller, Caller):
-        raise TypeError("a holder is changed on behalf of a Caller")
-    try:
-        locked = holders_visible(caller=caller).select_for_update().get(pk=holder.pk)
-    except Holder.DoesNotExist:
-        raise NotFound("holder", holder.pk) from None
-    after = changes.stored()
-    before = {name: getattr(locked, name) for name in after}
-    changed = changed_fields(before, after)
-    if not changed:
-        return locked
-    for name in changed:
-        setattr(locked, name, after[name])
-    locked.save(update_fields=changed)
-    audit_record(
-        caller=caller,
-        action="holder_updated",
-        entity=locked,
-        tenant_id=caller.retailer_id,
-        data={"fields": changed},
-    )
-    return locked
 
 
 # --- the sale -------------------------------------------------------------------------------
@@ -215,8 +168,7 @@ def contract_sell(
 
     A receipt line holds one live plan (`duplicate_sale` otherwise); the database's partial
     unique constraint decides between two sales of the same line at once."""
-    if not isinstance(caller, Caller):
-        raise TypeError("a contract is sold on behalf of a Caller")
+    caller_required(caller)
     _store_check(caller, store)
     if (holder is None) == (sale.holder is None):
         raise InvalidInput("holder", None, "give either a new holder or an existing one")

@@ -9,15 +9,14 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
-from gemcare.common.callers import Caller
+from gemcare.common.callers import Caller, caller_required
 from gemcare.common.errors import NotFound
 from gemcare.insurance.models import Loss, Policy, PolicyEvent, ScheduledItem
 from gemcare.rules.money import ZERO
 
 
 def _sees_policies(caller: Caller) -> bool:
-    if not isinstance(caller, Caller):
-        raise TypeError("insurance records are read for a Caller")
+    caller_required(caller)
     return caller.is_provider
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gemcare.common.audit import audit_record
-from gemcare.common.callers import Caller
+from gemcare.common.callers import Caller, caller_required
 from gemcare.common.errors import InvalidInput, NotFound, Refused
 from gemcare.partners.errors import PartnerError
 from gemcare.partners.models import ApiKey, Retailer, Store
@@ -64,8 +64,7 @@ def scopes_read(scopes) -> list[str]:
 
 
 def _provider_required(caller: Caller) -> None:
-    if not isinstance(caller, Caller):
-        raise TypeError("API keys are managed by a Caller")
+    caller_required(caller)
     if not caller.is_provider:
         raise Refused(PartnerError.NOT_ALLOWED, PartnerError.NOT_ALLOWED.words)
 

@@ -8,7 +8,7 @@ their deliveries, live keys only live ones.
 
 from django.db.models import Prefetch, QuerySet
 
-from gemcare.common.callers import Caller
+from gemcare.common.callers import Caller, caller_required
 from gemcare.common.errors import NotFound
 from gemcare.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -16,8 +16,7 @@ DELIVERIES_PAGE = 50
 
 
 def _retailer_scope(caller: Caller) -> dict | None:
-    if not isinstance(caller, Caller):
-        raise TypeError("webhooks are read on behalf of a Caller")
+    caller_required(caller)
     if caller.is_provider:
         return {}
     if caller.is_retailer and caller.store_id is None:

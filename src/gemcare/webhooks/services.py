@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from gemcare.claims.models import AWAITING_REVIEW
 from gemcare.common.audit import audit_record
-from gemcare.common.callers import Caller
+from gemcare.common.callers import Caller, caller_required
 from gemcare.common.errors import InvalidInput, Refused
 from gemcare.partners.models import Retailer
 from gemcare.webhooks.errors import WebhookError
@@ -191,8 +191,7 @@ class CreatedEndpoint(NamedTuple):
 
 
 def _manager_check(caller: Caller) -> None:
-    if not isinstance(caller, Caller):
-        raise TypeError("webhook endpoints are managed on behalf of a Caller")
+    caller_required(caller)
     if not (caller.is_provider or (caller.is_retailer and caller.store_id is None)):
         raise Refused(WebhookError.NOT_ALLOWED, WebhookError.NOT_ALLOWED.words)
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from gemcare.catalog.models import InsuranceRatingVersion
 from gemcare.catalog.selectors import insurance_rating_current, insurance_rating_of
 from gemcare.common import locking
-from gemcare.common.callers import Caller
+from gemcare.common.callers import Caller, caller_required
 from gemcare.common.errors import InvalidInput, NotFound, Refused
 from gemcare.insurance.errors import InsuranceError
 from gemcare.insurance.models import Policy, PolicyEvent, ScheduledItem
@@ -18,8 +18,7 @@ from gemcare.rules.insurance import InsuranceRating
 
 
 def _check_caller(caller: Caller) -> None:
-    if not isinstance(caller, Caller):
-        raise TypeError("an insurance service needs the Caller that makes the change")
+    caller_required(caller)
 
 
 def require_provider(caller: Caller) -> None:
