@@ -106,7 +106,12 @@ def test_one_contract_in_full(api, contracts):
     response = api.get(f"/contracts/{contract.number}")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert set(body) == SUMMARY_KEYS | {"holder", "coverage", "remaining_limit", "claims"}
+    assert set(body) == SUMMARY_KEYS | {"holder", "coverage", "remaining_limit", "claims", "links"}
+    number = body["number"]
+    assert body["links"] == {
+        "refund_quote": f"/api/v1/contracts/{number}/refund-quote",
+        "certificate": f"/api/v1/contracts/{number}/certificate.pdf",
+    }
     assert body["holder"] == {
         "name": "Ada Holder",
         "email": "ada@example.com",

@@ -30,6 +30,7 @@ def cancel(
     claims=0,
     notice=None,
     purchased=PURCHASED,
+    picked_up=True,
 ):
     if by == "provider" and reason is None:
         reason = "non_payment"
@@ -45,6 +46,7 @@ def cancel(
             services_received=Decimal(services),
             claims_filed=claims,
             notice_on=notice,
+            picked_up=picked_up,
         )
     )
 
@@ -387,3 +389,51 @@ def test_late_penalty_rounds_half_up():
     result = late_penalty(Decimal("0.05"), cancel_on=ONE_YEAR_ON, paid_on=DUE + dt.timedelta(1))
 
     assert result.penalty == Decimal("0.01")
+
+
+# --- layaway, and the state rule named -------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", ["TX", "CA", "GA", "OK"])
+def test_a_plan_cancelled_before_pickup_is_void_with_a_full_refund(terms, state):
+    # Four years on, with a claim filed and services received: none of it counts, the plan
+    # never covered the item.
+    decision = cancel(
+        terms(LJPP), state=state, on=day(1500), services="85.00", claims=1, picked_up=False
+    )
+    assert (decision.status, decision.refund, decision.unearned) == (
+        "voided",
+        Decimal("179.00"),
+        Decimal("179.00"),
+    )
+    assert [reason.code for reason in decision.reasons] == ["before_pickup"]
+    assert decision.state_rule is None
+
+
+def test_the_provider_still_needs_its_reason_before_pickup(terms):
+    with pytest.raises(RuleRefusal) as refused:
+        cancel(terms(LJPP), by="provider", reason="holder_request", picked_up=False)
+    assert refused.value.code == "cancellation_reason_not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("state", "by", "named"),
+    [
+        ("GA", "holder", "GA"),
+        ("GA", "provider", None),
+        ("FL", "provider", "FL"),
+        ("TX", "holder", None),
+    ],
+)
+def test_the_decision_names_the_state_whose_rule_applied(terms, state, by, named):
+    assert cancel(terms(LJPP), state=state, by=by).state_rule == named
+
+
+@pytest.mark.parametrize(("days_late", "percent"), [(0, 0), (1, 10), (30, 10), (31, 20), (61, 30)])
+def test_the_late_penalty_says_its_percent(days_late, percent):
+    due = ONE_YEAR_ON + dt.timedelta(days=30)
+    penalty = late_penalty(
+        Decimal("100.00"), cancel_on=ONE_YEAR_ON, paid_on=due + dt.timedelta(days=days_late)
+    )
+    assert penalty.percent == percent
+    assert penalty.penalty == Decimal(percent)

@@ -10,7 +10,8 @@ from ninja import NinjaAPI
 from gemcare.api import errors
 from gemcare.api.auth import ApiKeyAuth
 from gemcare.api.parser import StrictJsonParser
-from gemcare.api.routers import sales  # noqa: F401  (POST /contracts, on the contracts router)
+# POST /contracts and the changes on a contract, on the contracts router.
+from gemcare.api.routers import contract_changes, sales  # noqa: F401
 from gemcare.api.routers.contracts import router as contracts_router
 from gemcare.api.routers.products import router as products_router
 from gemcare.api.routers.quotes import router as quotes_router

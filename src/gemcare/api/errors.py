@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Thr
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gemcare.common.errors import ApplicationError, ErrorCode
+from gemcare.common.idempotency import HEADER, KEY_RULE, IdempotencyError
 from gemcare.common.schemas import _message, _where
 
 logger = logging.getLogger("gemcare.api")
@@ -83,6 +84,9 @@ def unauthorized() -> HttpResponse:
     )
 
 
+# A required input whose absence has its own code, by where it is read from.
+MISSING_CODES = {("header", HEADER): (IdempotencyError.KEY_REQUIRED, KEY_RULE)}
+
 # Where ninja says an input came from; a body parameter also carries its own name.
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 
@@ -92,6 +96,10 @@ def validation_fields(errors: list[dict]) -> list[dict]:
     found = []
     for item in errors:
         loc = tuple(item.get("loc") or ())
+        own_code, own_message = MISSING_CODES.get(loc, (None, None))
+        if own_code is not None and item.get("type") == "missing":
+            found.append({"field": loc[-1], "message": own_message, "code": str(own_code)})
+            continue
         if loc and loc[0] in _SOURCES:
             source, loc = loc[0], loc[1:]
             if source == "body" and loc and isinstance(loc[0], str):

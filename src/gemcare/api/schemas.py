@@ -15,8 +15,10 @@ from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, WithJso
 
 from gemcare.api.models import QuoteItem
 from gemcare.common.schemas import (
+    Day,
     InputSchema,
     Money,
+    PastDay,
     PositiveMoney,
     _day,
     bounded_int,
@@ -28,6 +30,7 @@ from gemcare.common.schemas import (
     text,
 )
 from gemcare.contracts import models as _contract_models
+from gemcare.contracts import schemas as _contract_schemas
 from gemcare.partners.models import Store
 from gemcare.rules import vocabulary
 
@@ -314,8 +317,10 @@ class HolderOut(Schema):
 
 
 class CoverageOut(Schema):
-    starts_on: dt.date
-    ends_on: dt.date | None = Field(description="First day no longer covered; null for lifetime.")
+    starts_on: dt.date | None = Field(description="Null while a layaway waits for pickup.")
+    ends_on: dt.date | None = Field(
+        description="First day no longer covered; null for lifetime, or before pickup."
+    )
     lifetime: bool
     causes: list[str]
     services: list[CoveredServiceOut] = Field(description="Covered for this item's kind.")
@@ -343,3 +348,92 @@ class ContractOut(ContractSummaryOut):
         description="What the plan may still pay in all; null when the plan has no such limit."
     )
     claims: ClaimsSummaryOut
+
+
+class LinksOut(Schema):
+    refund_quote: str = Field(examples=["/api/v1/contracts/C4HJ8T2WN/refund-quote"])
+    certificate: str = Field(examples=["/api/v1/contracts/C4HJ8T2WN/certificate.pdf"])
+
+
+class ContractDetailOut(ContractOut):
+    links: LinksOut
+
+
+# --- cancelling, returning, transferring, picking up ----------------------------------------
+
+
+class RefundQuoteQuery(InputSchema):
+    date: Day | None = Field(
+        default=None, description="The cancellation date to work out; today when not given."
+    )
+    reason: code(vocabulary.HOLDER_CANCELLATION_REASONS, "cancellation reason") | None = None
+
+
+class ReasonOut(Schema):
+    code: str = Field(examples=["prorated"])
+    words: str
+
+
+class LatePenaltyOut(Schema):
+    paid_on: dt.date = Field(description="Paid on this day…")
+    days_late: int
+    percent: int = Field(examples=[10], description="…the refund carries this much more…")
+    penalty: MoneyOut
+    total: MoneyOut = Field(description="…and this is paid in all.")
+
+
+class RefundQuoteOut(Schema):
+    contract: str
+    date: dt.date = Field(description="The cancellation date worked out.")
+    status_after: str = Field(
+        examples=["cancelled"], description="`voided` in the free look, else `cancelled`."
+    )
+    refund: MoneyOut = Field(examples=["52.36"])
+    unearned: MoneyOut
+    unearned_factor: str = Field(examples=["1.0000"], description="The state's factor (§5.1).")
+    services_deducted: MoneyOut
+    days_left: int
+    days_total: int
+    state: str = Field(examples=["GA"], description="The holder's state at sale.")
+    state_rule: str | None = Field(
+        examples=[None], description="The state whose variation applied; null for the base rule."
+    )
+    reasons: list[ReasonOut]
+    due_on: dt.date = Field(description="The refund is due then; paid later, it carries more.")
+    late_penalties: list[LatePenaltyOut] = Field(
+        description="What a refund paid late carries: the last day of each of the first periods."
+    )
+    claim_in_review: bool = Field(
+        description="True: a claim awaits review, and a cancellation is refused until it is done."
+    )
+
+
+class HolderCancellationIn(InputSchema):
+    date: PastDay = Field(description="The day the holder cancels: today or earlier.")
+    reason: code(vocabulary.HOLDER_CANCELLATION_REASONS, "cancellation reason") | None = Field(
+        default=None,
+        description="`duplicate_warranty`: a warranty gives the same coverage (full refund).",
+    )
+
+
+class DateIn(InputSchema):
+    date: PastDay = Field(description="The day it happened: today or earlier.")
+
+
+class TransferToIn(InputSchema):
+    date: PastDay = Field(description="The day the new holder takes the plan.")
+    holder: _contract_schemas.HolderIn
+
+
+class CancellationOut(Schema):
+    contract: str
+    contract_status: str = Field(examples=["voided"])
+    date: dt.date
+    by: str = Field(examples=["holder"])
+    reason: str = Field(examples=["item_returned"])
+    refund: MoneyOut = Field(examples=["69.00"])
+    unearned: MoneyOut
+    unearned_factor: str = Field(examples=["1.0000"])
+    services_deducted: MoneyOut
+    due_on: dt.date
+    explanation: list[str]

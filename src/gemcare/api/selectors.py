@@ -11,7 +11,7 @@ from gemcare.claims.models import APPROVED, AWAITING_REVIEW
 from gemcare.claims.selectors import claims_visible
 from gemcare.common.callers import Caller, caller_scope
 from gemcare.common.errors import InvalidInput, NotFound, Refused
-from gemcare.contracts.models import Contract
+from gemcare.contracts.models import PENDING_PICKUP, Contract
 from gemcare.contracts.selectors import contract_facts, contract_get, contracts_visible
 
 # A claim not yet settled: awaiting review, or approved and not yet fulfilled.
@@ -107,11 +107,13 @@ def contract_detail(*, caller: Caller, number: str, is_test: bool) -> dict:
     claims = list(
         claims_visible(caller=caller).filter(contract=contract).order_by("filed_on", "id")
     )
+    # A layaway's coverage starts at pickup, on a day not known yet.
+    pending = contract.status == PENDING_PICKUP
     return {
         "contract": contract,
         "coverage": {
-            "starts_on": contract.purchased_on,
-            "ends_on": contract.term_ends_on,
+            "starts_on": None if pending else contract.purchased_on,
+            "ends_on": None if pending else contract.term_ends_on,
             "lifetime": terms.is_lifetime,
             "causes": sorted(terms.causes),
             "services": [

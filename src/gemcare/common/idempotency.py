@@ -41,6 +41,7 @@ from gemcare.common.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 KEY_MAX_LENGTH = 255
+KEY_RULE = "is required: 1 to 255 printable characters, the same on every retry"
 DELETE_CHUNK = 1000
 
 
@@ -93,7 +94,7 @@ def idempotency_key_checked(value: str | None) -> str:
         raise InvalidInput(
             HEADER,
             None,
-            "is required: 1 to 255 printable characters, the same on every retry",
+            KEY_RULE,
             code=IdempotencyError.KEY_REQUIRED,
         )
     return key

@@ -26,3 +26,11 @@ class ContractError(ErrorCode):
     )
     PRICE_MISMATCH = "price_mismatch", "The plan price is not the price of the item's band."
     NOT_ALLOWED = "not_allowed", "The caller may not make this change."
+    FREE_LOOK_OVER = (
+        "free_look_over",
+        "The return falls outside the free look, or services were received: cancel instead.",
+    )
+    NOT_PENDING_PICKUP = (
+        "not_pending_pickup",
+        "Only a plan waiting for its item's pickup can record the pickup.",
+    )

@@ -17,14 +17,20 @@ CANCELLED = "cancelled"
 EXPIRED = "expired"
 EXHAUSTED = "exhausted"
 REPLACED = "replaced"
+# Layaway and special orders: registered at the sale, covered from the pickup on.
+PENDING_PICKUP = "pending_pickup"
 # A sale that no longer holds its receipt line: the item came back (voided) or the plan was
 # cancelled, so the same line may be sold again. Every other status keeps the line taken.
 RECEIPT_LINE_RELEASED = (VOIDED, CANCELLED)
 RECEIPT_LINE_MAX = 999
-STATUSES = [(s, s.capitalize()) for s in (ACTIVE, VOIDED, CANCELLED, EXPIRED, EXHAUSTED, REPLACED)]
+STATUSES = [
+    (s, s.replace("_", " ").capitalize())
+    for s in (PENDING_PICKUP, ACTIVE, VOIDED, CANCELLED, EXPIRED, EXHAUSTED, REPLACED)
+]
 
 # The transition table: a status change not listed here is refused with a code.
 TRANSITIONS = {
+    PENDING_PICKUP: {ACTIVE, VOIDED},  # picked up, or cancelled before: a full refund
     ACTIVE: {VOIDED, CANCELLED, EXPIRED, EXHAUSTED, REPLACED},
     EXHAUSTED: {ACTIVE, REPLACED, CANCELLED},  # active again when a review gives limit back
     EXPIRED: set(),

@@ -158,6 +158,8 @@ class SaleIn(InputSchema):
     # An item sold as a gift may name its recipient (RULEBOOK 3): the recipient holds the
     # plan from the sale on, and that one naming is the gift's.
     gift_recipient: HolderIn | None = None
+    # Layaway or special order: registered now, covered from the pickup on.
+    pending_pickup: StrictBool = False
 
     @field_validator("gift_recipient")
     @classmethod
@@ -208,6 +210,19 @@ class CancellationIn(InputSchema):
         if notice > day:
             raise invalid("is after the cancellation date")
         return notice
+
+
+class ReturnIn(InputSchema):
+    """The item came back to the store (its return policy): the plan is void if the return
+    falls in the free look."""
+
+    date: PastDay
+
+
+class PickupIn(InputSchema):
+    """A layaway or special order is picked up: coverage starts that day."""
+
+    date: PastDay
 
 
 class RefundPaymentIn(InputSchema):

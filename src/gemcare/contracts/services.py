@@ -37,9 +37,10 @@ from gemcare.contracts.errors import ContractError
 from gemcare.contracts.holders import holder_create
 from gemcare.contracts.models import (
     ACTIVE,
-    EXHAUSTED,
+    PENDING_PICKUP,
     RECEIPT_LINE_RELEASED,
     TRANSITIONS,
+    VOIDED,
     Cancellation,
     Contract,
     ContractEvent,
@@ -49,18 +50,24 @@ from gemcare.contracts.models import (
 )
 from gemcare.contracts.schemas import (
     CancellationIn,
+    PickupIn,
     QuoteIn,
     RefundPaymentIn,
+    ReturnIn,
     SaleIn,
     TransferIn,
 )
-from gemcare.contracts.selectors import contract_claim_facts, contract_is_visible
+from gemcare.contracts.selectors import (
+    cancellation_facts,
+    contract_cancellable_check,
+    contract_claim_facts,
+    contract_is_visible,
+)
 from gemcare.partners.models import Store
-from gemcare.rules.adjudication import claims_value
 from gemcare.rules.dates import add_years
 from gemcare.rules.pricing import Quote, quote_plan, retailer_commission
 from gemcare.rules.products import TRANSFER_ANY, TRANSFER_GIFT_RECIPIENT_ONCE
-from gemcare.rules.refunds import PROVIDER, CancellationFacts, late_penalty, plan_refund
+from gemcare.rules.refunds import HOLDER, PROVIDER, late_penalty, plan_refund
 from gemcare.webhooks.services import webhook_contract_emit, webhook_refund_emit
 
 # What a service needs to know of a locked contract to check the caller and the date order.
@@ -82,6 +89,8 @@ NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 # A contract that can no longer be reviewed, fulfilled or approved on. `exhausted` is not
 # among them: the replacement that used the last of the limit is still confirmed and fulfilled.
 NO_LONGER_ACTIVE = frozenset({"voided", "cancelled", "expired", "replaced"})
+# The reason recorded on the cancellation a return makes (not one a caller gives).
+ITEM_RETURNED = "item_returned"
 
 
 def new_number(prefix: str) -> str:
@@ -113,7 +122,9 @@ def event_order_check(contract: Contract, on: dt.date, *, what: str) -> None:
         )
 
 
-def contract_status_change(contract: Contract, to_status: str, *, on: dt.date, kind: str) -> None:
+def contract_status_change(
+    contract: Contract, to_status: str, *, on: dt.date, kind: str, data: dict | None = None
+) -> None:
     """Move a locked contract along the transition table, with its event row."""
     if to_status not in TRANSITIONS[contract.status]:
         raise Refused(
@@ -121,7 +132,12 @@ def contract_status_change(contract: Contract, to_status: str, *, on: dt.date, k
             f"A {contract.status} contract cannot become {to_status}.",
         )
     CONTRACT_EVENTS.insert(
-        contract_id=contract.pk, on=on, kind=kind, from_status=contract.status, to_status=to_status
+        contract_id=contract.pk,
+        on=on,
+        kind=kind,
+        from_status=contract.status,
+        to_status=to_status,
+        data=data or {},
     )
     contract.status = to_status
 
@@ -227,7 +243,9 @@ def contract_sell(
     HolderPeriod.objects.create(
         contract=contract, holder=holder, since=purchased, reason=HolderPeriod.SALE
     )
-    CONTRACT_EVENTS.insert(contract_id=contract.pk, on=purchased, kind="sold", to_status=ACTIVE)
+    CONTRACT_EVENTS.insert(
+        contract_id=contract.pk, on=purchased, kind="sold", to_status=contract.status
+    )
     audit_record(
         caller=caller,
         action="contract_sold",
@@ -242,6 +260,7 @@ def contract_sell(
             caller=caller,
             contract=contract,
             transfer=TransferIn.model_construct(date=purchased, holder=sale.gift_recipient),
+            at_sale=True,
         )
     webhook_contract_emit("contract.created", contract)
     return contract
@@ -293,6 +312,8 @@ def _contract_insert(sale, version, terms, quote, store, holder, *, sold, is_tes
         purchased_on=purchased,
         term_ends_on=add_years(purchased, terms.term_years) if terms.term_years else None,
         last_event_on=purchased,
+        # A layaway's term is worked out again from the pickup (contract_pickup).
+        status=PENDING_PICKUP if sale.pending_pickup else ACTIVE,
     )
 
 
@@ -302,15 +323,21 @@ def _contract_insert(sale, version, terms, quote, store, holder, *, sold, is_tes
 @sensitive_variables()
 @transaction.atomic
 def contract_transfer(
-    *, caller: Caller, contract: Contract, transfer: TransferIn, to_holder: Holder | None = None
+    *,
+    caller: Caller,
+    contract: Contract,
+    transfer: TransferIn,
+    to_holder: Holder | None = None,
+    at_sale: bool = False,
 ) -> Contract:
     """Hand a contract to a new holder (`transfer.holder`) or an existing one (`to_holder`)
-    from `transfer.date`; the previous holder's period ends that day."""
+    from `transfer.date`; the previous holder's period ends that day. `at_sale`: the gift's
+    naming of its recipient by the sale itself, which a layaway sale makes before pickup."""
     if (to_holder is None) == (transfer.holder is None):
         raise InvalidInput("holder", None, "give either a new holder or an existing one")
     contract = contract_locked_for(caller, contract)
     on = transfer.date
-    if contract.status != ACTIVE:
+    if contract.status != ACTIVE and not (at_sale and contract.status == PENDING_PICKUP):
         raise Refused(ContractError.NOT_ACTIVE, f"The contract is {contract.status}.")
     event_order_check(contract, on, what="transfer")
     terms = plan_terms_by_version_id(contract.product_version_id)
@@ -366,33 +393,55 @@ def contract_cancel(
     *, caller: Caller, contract: Contract, cancellation: CancellationIn
 ) -> Cancellation:
     """Cancel a plan (RULEBOOK 5): the refund, and the contract voided or cancelled."""
+    return _cancel(caller, contract, cancellation, action="contract_cancelled")
+
+
+@transaction.atomic
+def contract_return(*, caller: Caller, contract: Contract, item_return: ReturnIn) -> Cancellation:
+    """The item came back to the store: in the free look, with no services received, the
+    plan is void and refunded in full (a layaway plan not yet picked up, always). Outside it
+    the return is refused `free_look_over`: the plan is cancelled instead, prorated."""
+    cancellation = CancellationIn.model_construct(
+        by=HOLDER, reason=ITEM_RETURNED, date=item_return.date, notice=None
+    )
+    return _cancel(caller, contract, cancellation, action="contract_returned", void_only=True)
+
+
+def _cancel(
+    caller: Caller,
+    contract: Contract,
+    cancellation: CancellationIn,
+    *,
+    action: str,
+    void_only: bool = False,
+) -> Cancellation:
     _canceller_check(caller, cancellation.by)
     cancel_on = cancellation.date
     # The contract's lock is enough for its claims: every claim change locks it first.
     contract = contract_locked_for(caller, contract, fields=CANCELLATION_FIELDS, writer=CONTRACTS)
-    if contract.status not in {ACTIVE, EXHAUSTED}:
-        raise Refused(ContractError.NOT_ACTIVE, f"The contract is {contract.status}.")
-    event_order_check(contract, cancel_on, what="cancellation")
+    contract_cancellable_check(contract, cancel_on)
     claims = contract_claim_facts(contract.pk)
     if any(status == AWAITING_REVIEW for status, _ in claims):
         raise Refused(
             ContractError.CLAIM_IN_REVIEW,
             "A claim on this contract awaits an adjuster's review: the review decides first.",
         )
-    facts = CancellationFacts(
-        terms=plan_terms_by_version_id(contract.product_version_id),
-        state=contract.state_at_sale,
-        plan_price=contract.plan_price,
-        purchased_on=contract.purchased_on,
+    facts = cancellation_facts(
+        contract,
+        claims,
         cancel_on=cancel_on,
         by=cancellation.by,
         reason=cancellation.reason,
-        services_received=claims_value(claims),
-        claims_filed=len(claims),
         notice_on=cancellation.notice,
     )
     with translate_rule_errors():
         decision = plan_refund(facts)
+    if void_only and decision.status != VOIDED:
+        raise Refused(
+            ContractError.FREE_LOOK_OVER,
+            f"A return on {cancel_on.isoformat()} falls outside the plan's free look, or "
+            "services were received: cancel the plan instead (the refund is prorated).",
+        )
     penalty = late_penalty(decision.refund, cancel_on=cancel_on, paid_on=None)
     contract_status_change(contract, decision.status, on=cancel_on, kind="cancelled")
     CONTRACTS.update(contract.pk, status=contract.status, last_event_on=cancel_on)
@@ -411,13 +460,45 @@ def contract_cancel(
     )
     audit_record(
         caller=caller,
-        action="contract_cancelled",
+        action=action,
         entity=contract,
         tenant_id=contract.retailer_id,
         data={"by": cancellation.by, "refund": str(decision.refund), "status": decision.status},
     )
     webhook_contract_emit("contract.cancelled", contract, cancellation=created)
     return created
+
+
+@transaction.atomic
+def contract_pickup(*, caller: Caller, contract: Contract, pickup: PickupIn) -> Contract:
+    """A layaway or special order is picked up: the plan's coverage starts that day, and with
+    it the free look and the refund term, so the plan's purchase date becomes the pickup
+    date (docs/rule-interpretations.md). The item's sale date stays as it was."""
+    contract = contract_locked_for(caller, contract)
+    if contract.status != PENDING_PICKUP:
+        raise Refused(
+            ContractError.NOT_PENDING_PICKUP,
+            f"The contract is {contract.status}: only a plan waiting for pickup is picked up.",
+        )
+    on = pickup.date
+    event_order_check(contract, on, what="pickup")
+    terms = plan_terms_by_version_id(contract.product_version_id)
+    registered_on = contract.purchased_on
+    contract_status_change(
+        contract, ACTIVE, on=on, kind="picked_up", data={"registered_on": registered_on.isoformat()}
+    )
+    contract.purchased_on = on
+    contract.term_ends_on = add_years(on, terms.term_years) if terms.term_years else None
+    contract.last_event_on = on
+    contract.save(update_fields=["status", "purchased_on", "term_ends_on", "last_event_on"])
+    audit_record(
+        caller=caller,
+        action="contract_picked_up",
+        entity=contract,
+        tenant_id=contract.retailer_id,
+        data={"on": on.isoformat()},
+    )
+    return contract
 
 
 @transaction.atomic

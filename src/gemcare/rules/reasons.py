@@ -44,6 +44,8 @@ WORDS: dict[str, str] = {
     "{price} is refunded.",
     "free_look": "Cancelled within {days} days of purchase with no services received: the "
     "plan is void and the full price of {price} is refunded.",
+    "before_pickup": "Cancelled before the item was picked up, so the plan never covered it: "
+    "it is void and the full price of {price} is refunded.",
     "prorated": "{days_left} of {days_total} days remain of the {years}-year refund term: "
     "{unearned} of the price is unearned.",
     "state_factor": "{state} refunds {factor_percent}% of the unearned amount: {amount}.",

@@ -1,7 +1,8 @@
 """Cancelling a plan: the refund and the late penalty (RULEBOOK §5 and §5.1).
 
 The state variation that applies is the holder's state at sale; a row that applies "to the
-holder only" leaves a provider's cancellation on the base rule.
+holder only" leaves a provider's cancellation on the base rule. A layaway plan cancelled
+before the item is picked up never covered anything: it is void, and refunded in full.
 """
 
 import datetime as dt
@@ -40,6 +41,7 @@ class CancellationFacts:
     services_received: Decimal = ZERO  # approved amounts of approved or fulfilled claims
     claims_filed: int = 0  # every claim, denied ones included (California's free look)
     notice_on: dt.date | None = None  # when the provider gave notice
+    picked_up: bool = True  # False: a layaway sale whose coverage has not started
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class RefundDecision:
     days_left: int
     days_total: int
     reasons: tuple[Reason, ...]
+    state_rule: str | None = None  # the state whose variation (§5.1) applied, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,20 +65,30 @@ class LatePenalty:
     penalty: Decimal
     reason: Reason | None
 
+    @property
+    def percent(self) -> int:
+        """The penalty as a percentage of the refund: 10 for each started period."""
+        return int(PENALTY_RATE * 100) * self.periods
+
 
 def plan_refund(facts: CancellationFacts) -> RefundDecision:
     if facts.by == PROVIDER:
         _check_provider_cancellation(facts)
+    if not facts.picked_up:
+        return _full_refund(facts, VOIDED, Reason.of("before_pickup", price=facts.plan_price))
     variation = _variation(facts)
     price = facts.plan_price
     in_free_look = facts.by == HOLDER and _in_free_look(facts, variation)
     status = VOIDED if in_free_look else CANCELLED
 
+    state_rule = facts.state if variation else None
     if facts.by == HOLDER and facts.reason == DUPLICATE_WARRANTY:
-        return _full_refund(facts, status, Reason.of(DUPLICATE_WARRANTY, price=price))
+        reason = Reason.of(DUPLICATE_WARRANTY, price=price)
+        return _full_refund(facts, status, reason, state_rule=state_rule)
     if in_free_look:
         days = _free_look_days(facts.terms, variation)
-        return _full_refund(facts, status, Reason.of("free_look", days=days, price=price))
+        reason = Reason.of("free_look", days=days, price=price)
+        return _full_refund(facts, status, reason, state_rule=state_rule)
 
     term_end = add_years(facts.purchased_on, facts.terms.proration_years)
     days_total = days_between(facts.purchased_on, term_end)
@@ -118,6 +131,7 @@ def plan_refund(facts: CancellationFacts) -> RefundDecision:
         days_left=days_left,
         days_total=days_total,
         reasons=tuple(reasons),
+        state_rule=state_rule,
     )
 
 
@@ -130,7 +144,11 @@ def late_penalty(refund: Decimal, *, cancel_on: dt.date, paid_on: dt.date | None
         return LatePenalty(due_on, 0, 0, ZERO, None)
     penalty = round_cents(refund * PENALTY_RATE * periods)
     reason = Reason.of(
-        "late_penalty", due=due_on, days_late=days_late, percent=periods * 10, penalty=penalty
+        "late_penalty",
+        due=due_on,
+        days_late=days_late,
+        percent=int(PENALTY_RATE * 100) * periods,
+        penalty=penalty,
     )
     return LatePenalty(due_on, days_late, periods, penalty, reason)
 
@@ -175,7 +193,9 @@ def _in_free_look(facts: CancellationFacts, variation: StateVariation | None) ->
     return facts.services_received == ZERO
 
 
-def _full_refund(facts: CancellationFacts, status: str, reason: Reason) -> RefundDecision:
+def _full_refund(
+    facts: CancellationFacts, status: str, reason: Reason, *, state_rule: str | None = None
+) -> RefundDecision:
     return RefundDecision(
         refund=round_cents(facts.plan_price),
         status=status,
@@ -185,4 +205,5 @@ def _full_refund(facts: CancellationFacts, status: str, reason: Reason) -> Refun
         days_left=0,
         days_total=0,
         reasons=(reason,),
+        state_rule=state_rule,
     )

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from gemcare.api.auth import api_caller
-from gemcare.api.schemas import ContractOut, ContractsPageOut, ContractsQuery, documented
+from gemcare.api.schemas import ContractDetailOut, ContractsPageOut, ContractsQuery, documented
 from gemcare.api.selectors import contract_detail, contracts_page
 from gemcare.contracts.certificates import certificate_pdf
 
@@ -52,11 +52,12 @@ def contracts_list(request: HttpRequest, filters: Query[ContractsQuery]):
     "/{number}",
     summary="One contract",
     operation_id="contracts_get",
-    **documented({200: ContractOut}, {404: ["contract_not_found"]}),
+    **documented({200: ContractDetailOut}, {404: ["contract_not_found"]}),
 )
 def contracts_get(request: HttpRequest, number: str):
-    """The item, holder, status, coverage, what the plan may still pay, and its claims.
-    Another retailer's contract answers exactly like one that does not exist."""
+    """The item, holder, status, coverage, what the plan may still pay, its claims, and
+    links to its refund quote and certificate. Another retailer's contract answers exactly
+    like one that does not exist."""
     auth = api_caller(request)
     found = contract_detail(caller=auth.caller, number=number, is_test=auth.is_test)
     contract = found["contract"]
@@ -72,6 +73,10 @@ def contracts_get(request: HttpRequest, number: str):
         "coverage": found["coverage"],
         "remaining_limit": found["remaining_limit"],
         "claims": found["claims"],
+        "links": {
+            "refund_quote": f"/api/v1/contracts/{contract.number}/refund-quote",
+            "certificate": f"/api/v1/contracts/{contract.number}/certificate.pdf",
+        },
     }
 
 

@@ -2,39 +2,27 @@
 
 The operation lives on the contracts router (one path, several methods: ninja serves a path
 from one router only). The sale itself is `contract_sell`, with the key's caller and mode;
-the answer is kept per key by `gemcare.common.idempotency` and replayed on a retry with
-`Idempotent-Replayed: true`. Refusals are answers too, kept and replayed: a retry gets what
-the first request got. The kept answer names the contract, never the holder's details.
+its answer, a refusal included, is kept per key and replayed on a retry
+(`gemcare.api.idempotent`).
 """
 
-import json
-
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from ninja import Field, Header, Schema
 from pydantic import model_validator
 
-from gemcare.api import errors
-from gemcare.api.auth import require_scope
+from gemcare.api.auth import require_scope, scoped
+from gemcare.api.idempotent import idempotent_response
 from gemcare.api.models import Quote, QuoteItem
 from gemcare.api.routers.contracts import router
 from gemcare.api.schemas import documented
 from gemcare.api.selectors import quote_price_for
-from gemcare.common.errors import ApplicationError
-from gemcare.common.idempotency import (
-    HEADER,
-    StoredResponse,
-    idempotency_key_checked,
-    idempotent_call,
-    request_fingerprint,
-)
+from gemcare.common.idempotency import HEADER, StoredResponse
 from gemcare.common.schemas import PositiveMoney, max_length_of, text
 from gemcare.contracts.models import Contract
 from gemcare.contracts.schemas import HolderIn, SaleIn
 from gemcare.contracts.selectors import store_for_sale
 from gemcare.contracts.services import contract_sell
 from gemcare.partners.models import ApiKey, Store
-
-REPLAYED_HEADER = "Idempotent-Replayed"
 
 SALE_EXAMPLE = {
     "store": "main-street",
@@ -137,6 +125,7 @@ def sale_out(contract: Contract, store: Store, product: str) -> dict:
     "",
     summary="Register a plan sale",
     operation_id="contracts_create",
+    auth=scoped(ApiKey.SALES),
     **documented(
         {201: SaleOut},
         {
@@ -166,8 +155,7 @@ def sale_out(contract: Contract, store: Store, product: str) -> dict:
 def contracts_create(
     request: HttpRequest,
     sale: ContractSaleIn,
-    idempotency_key: str | None = Header(
-        default=None,
+    idempotency_key: str = Header(
         alias=HEADER,
         description="Required: the same value on every retry of this sale (1 to 255 "
         "characters). Kept 48 hours: a retry replays the first answer.",
@@ -178,43 +166,26 @@ def contracts_create(
     the header; a test key's sale is a test record. A retry with the same Idempotency-Key
     and body replays the first answer with `Idempotent-Replayed: true`."""
     auth = require_scope(request, ApiKey.SALES)
-    key = idempotency_key_checked(idempotency_key)
     caller = auth.caller
 
-    def respond() -> StoredResponse:
-        try:
-            store = store_for_sale(caller=caller, code=sale.store)
-            quoted = None
-            if sale.quote_id is not None:
-                quoted = quote_price_for(
-                    caller=caller,
-                    quote_id=sale.quote_id,
-                    line_id=sale.quote_line,
-                    product=sale.product,
-                    is_test=auth.is_test,
-                )
-            contract = contract_sell(
-                caller=caller, store=store, sale=sale, is_test=auth.is_test, quoted_price=quoted
+    def sell() -> StoredResponse:
+        store = store_for_sale(caller=caller, code=sale.store)
+        quoted = None
+        if sale.quote_id is not None:
+            quoted = quote_price_for(
+                caller=caller,
+                quote_id=sale.quote_id,
+                line_id=sale.quote_line,
+                product=sale.product,
+                is_test=auth.is_test,
             )
-        except ApplicationError as error:
-            refusal = errors.application_error_response(request, error)
-            return StoredResponse(refusal.status_code, json.loads(refusal.content))
+        contract = contract_sell(
+            caller=caller, store=store, sale=sale, is_test=auth.is_test, quoted_price=quoted
+        )
         return StoredResponse(
             201,
             sale_out(contract, store, sale.product),
             {"Location": f"/api/v1/contracts/{contract.number}"},
         )
 
-    answer, replayed = idempotent_call(
-        retailer_id=caller.retailer_id,
-        is_test=auth.is_test,
-        key=key,
-        fingerprint=request_fingerprint(request.method, request.path, request.body),
-        respond=respond,
-    )
-    response = JsonResponse(answer.body, status=answer.status)
-    for name, value in answer.headers.items():
-        response[name] = value
-    if replayed:
-        response[REPLAYED_HEADER] = "true"
-    return response
+    return idempotent_response(request, auth, idempotency_key, sell, required=True)
