@@ -55,8 +55,17 @@ class ContractAdmin(ReadOnlyAdmin):
         "purchased_on",
         "state_at_sale",
         "status",
+        "is_test",
     ]
-    list_filter = ["status", "product_version__product", "retailer", "state_at_sale", "item_kind"]
+    # Test-mode records (made with test API keys) are kept apart: filter them out or in.
+    list_filter = [
+        "is_test",
+        "status",
+        "product_version__product",
+        "retailer",
+        "state_at_sale",
+        "item_kind",
+    ]
     search_fields = ["number", "receipt_number", "holder__name", "item_serial"]
     date_hierarchy = "purchased_on"
     list_select_related = ["product_version__product", "retailer"]
