@@ -242,5 +242,13 @@ GEMCARE_IDEMPOTENCY_IN_FLIGHT_SECONDS = int(
     os.environ.get("GEMCARE_IDEMPOTENCY_IN_FLIGHT_SECONDS", "60")
 )
 
+# Webhook endpoints (gemcare.webhooks.addresses): plain http, and hosts
+# that resolve to addresses off the public internet (loopback, private, link-local such as
+# the cloud metadata address, multicast, reserved), are refused at registration and before
+# every attempt unless allowed here. Both are allowed with DEBUG only, where receivers run on
+# 127.0.0.1; a production worker must never reach the platform's own network.
+GEMCARE_WEBHOOKS_ALLOW_HTTP = env_flag("GEMCARE_WEBHOOKS_ALLOW_HTTP", DEBUG)
+GEMCARE_WEBHOOKS_ALLOW_PRIVATE = env_flag("GEMCARE_WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+
 # Where the public pages are served: printed on certificates (the verification link and QR).
 GEMCARE_PUBLIC_URL = os.environ.get("GEMCARE_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -15,6 +15,7 @@ from gemcare.api.routers import contract_changes, sales  # noqa: F401
 from gemcare.api.routers.contracts import router as contracts_router
 from gemcare.api.routers.products import router as products_router
 from gemcare.api.routers.quotes import router as quotes_router
+from gemcare.api.routers.webhooks import router as webhooks_router
 from gemcare.api.throttling import KeyRateThrottle
 
 DESCRIPTION = """\
@@ -41,3 +42,4 @@ errors.install(api)
 api.add_router("/products", products_router)
 api.add_router("/quotes", quotes_router)
 api.add_router("/contracts", contracts_router)
+api.add_router("/webhooks", webhooks_router)

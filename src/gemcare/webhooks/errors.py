@@ -1,6 +1,6 @@
 """The codes a webhook service refuses with, each with the words that explain it."""
 
-from gemcare.common.errors import ErrorCode
+from gemcare.common.errors import ErrorCode, Refused
 
 
 class WebhookError(ErrorCode):
@@ -9,8 +9,22 @@ class WebhookError(ErrorCode):
         "webhook_url_not_allowed",
         "A webhook URL must be an absolute https:// address.",
     )
+    URL_NOT_PUBLIC = (
+        "webhook_url_not_public",
+        "A webhook URL's host must resolve, and only to public internet addresses.",
+    )
     NOT_ALLOWED = (
         "webhooks_not_allowed",
         "Webhook endpoints are managed by the retailer as a whole, not by one store.",
     )
     ENDPOINT_DISABLED = "webhook_endpoint_disabled", "The webhook endpoint is disabled."
+
+
+class WebhooksNotAllowed(Refused):
+    """A caller who may not manage webhooks at all (a key limited to one store): a matter
+    of permission, not of a record's state, so it answers 403 rather than Refused's 409."""
+
+    http_status = 403
+
+    def __init__(self) -> None:
+        super().__init__(WebhookError.NOT_ALLOWED, WebhookError.NOT_ALLOWED.words)

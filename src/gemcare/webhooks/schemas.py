@@ -1,5 +1,13 @@
-"""The input of the webhook services, checked once at the edge."""
+"""The input of the webhook services, checked once at the edge.
 
+A URL is checked here for its form only: absolute, http(s), a host that can be a name or
+an address, a port from 1 to 65535, no user name or password. Whether its host may be
+reached at all (public addresses only) is the services' check, since it asks DNS
+(gemcare.webhooks.addresses).
+"""
+
+import ipaddress
+import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -8,13 +16,41 @@ from pydantic import AfterValidator
 from gemcare.common.schemas import InputSchema, bounded_list, code, invalid, max_length_of, text
 from gemcare.webhooks.models import EVENTS, WebhookEndpoint
 
+# A host name (internationalised ones too) or an IPv4 address; IPv6 addresses come in
+# brackets and are read by `ipaddress`.
+_HOST_NAME = re.compile(r"[\w.-]+")
+
+
+def _host_is_well_formed(host: str, *, bracketed: bool) -> bool:
+    if bracketed or ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    if not _HOST_NAME.fullmatch(host) or host.startswith("."):
+        return False
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        return False
+    return True
+
 
 def _absolute_url(value: str) -> str:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise invalid("is not an absolute http(s) URL") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise invalid("is not an absolute http(s) URL")
     if parts.username or parts.password:
         raise invalid("must not carry a user name or password")
+    if not _host_is_well_formed(parts.hostname, bracketed="[" in parts.netloc):
+        raise invalid("does not name a host")
+    if port == 0:
+        raise invalid("has a port that is not from 1 to 65535")
     return value
 
 

@@ -24,6 +24,7 @@ from gemcare.common.audit import audit_record
 from gemcare.common.callers import Caller, caller_required
 from gemcare.common.errors import InvalidInput, Refused
 from gemcare.partners.models import Retailer
+from gemcare.webhooks.addresses import AddressRefused, url_addresses
 from gemcare.webhooks.errors import WebhookError
 from gemcare.webhooks.models import (
     CLAIM_COMPLETED,
@@ -37,7 +38,7 @@ from gemcare.webhooks.models import (
     WebhookEndpoint,
 )
 from gemcare.webhooks.schemas import EndpointIn
-from gemcare.webhooks.selectors import delivery_get, endpoint_get
+from gemcare.webhooks.selectors import delivery_get, endpoint_get, webhooks_manager_check
 from gemcare.webhooks.signing import secret_generate, webhook_id_generate
 from gemcare.webhooks.tasks import webhook_deliver_task
 
@@ -192,21 +193,35 @@ class CreatedEndpoint(NamedTuple):
 
 def _manager_check(caller: Caller) -> None:
     caller_required(caller)
-    if not (caller.is_provider or (caller.is_retailer and caller.store_id is None)):
-        raise Refused(WebhookError.NOT_ALLOWED, WebhookError.NOT_ALLOWED.words)
+    webhooks_manager_check(caller)
 
 
 def _url_check(url: str) -> None:
-    # Plain http only where the operator allows it (development and tests, on 127.0.0.1):
-    # a signed payload crosses the internet only encrypted.
-    allow_http = getattr(settings, "GEMCARE_WEBHOOKS_ALLOW_HTTP", settings.DEBUG)
-    if urlsplit(url).scheme != "https" and not allow_http:
+    """Refuse a URL the worker must not send to: plain http where the operator does not
+    allow it (a signed payload crosses the internet only encrypted), and a host that does
+    not resolve to public addresses only (gemcare.webhooks.addresses), unless the operator
+    allows private ones. Every attempt checks again: this check answers the retailer at
+    once, the one before sending is the one that protects."""
+    if urlsplit(url).scheme != "https" and not settings.GEMCARE_WEBHOOKS_ALLOW_HTTP:
         raise InvalidInput(
             "url", url, "must be an https:// address", code=WebhookError.URL_NOT_ALLOWED
         )
+    if settings.GEMCARE_WEBHOOKS_ALLOW_PRIVATE:
+        # Development and tests: receivers on 127.0.0.1, and no DNS needed to register.
+        return
+    try:
+        url_addresses(url, allow_private=False)
+    except AddressRefused:
+        # One answer whether the host has no address or a private one: telling them apart
+        # would let a caller probe the platform's internal names.
+        raise InvalidInput(
+            "url",
+            url,
+            "must be a public address: its host must resolve, and only to public addresses",
+            code=WebhookError.URL_NOT_PUBLIC,
+        ) from None
 
 
-@transaction.atomic
 def endpoint_create(
     *,
     caller: Caller,
@@ -215,30 +230,38 @@ def endpoint_create(
     retailer: Retailer | None = None,
 ) -> CreatedEndpoint:
     """Register an endpoint for the caller's retailer (the provider names the retailer);
-    returns the signing secret, the only time it is shown."""
+    returns the signing secret, the only time it is shown.
+
+    The URL is checked (DNS included) before the transaction opens: a slow resolver then
+    holds no transaction, and on SQLite no write lock."""
     _manager_check(caller)
-    _url_check(endpoint.url)
     if caller.is_retailer:
         retailer_id = caller.retailer_id
     elif retailer is not None:
         retailer_id = retailer.pk
     else:
         raise InvalidInput("retailer", None, "is required when the provider adds an endpoint")
+    _url_check(endpoint.url)
     secret = secret_generate()
-    created = WebhookEndpoint.objects.create(
-        retailer_id=retailer_id,
-        url=endpoint.url,
-        events=sorted(set(endpoint.events)),
-        secret=secret,
-        is_test=is_test,
-    )
-    audit_record(
-        caller=caller,
-        action="webhook_endpoint_created",
-        entity=created,
-        tenant_id=retailer_id,
-        data={"host": urlsplit(endpoint.url).hostname, "events": created.events, "test": is_test},
-    )
+    with transaction.atomic():
+        created = WebhookEndpoint.objects.create(
+            retailer_id=retailer_id,
+            url=endpoint.url,
+            events=sorted(set(endpoint.events)),
+            secret=secret,
+            is_test=is_test,
+        )
+        audit_record(
+            caller=caller,
+            action="webhook_endpoint_created",
+            entity=created,
+            tenant_id=retailer_id,
+            data={
+                "host": urlsplit(endpoint.url).hostname,
+                "events": created.events,
+                "test": is_test,
+            },
+        )
     return CreatedEndpoint(created, secret)
 
 

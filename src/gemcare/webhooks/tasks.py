@@ -17,14 +17,17 @@ leaves the row due again once the lease runs out: the sweep sends it again, unde
 import datetime as dt
 import http.client
 import json
+import ssl
 import time
-import urllib.error
-import urllib.request
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 
+from gemcare.webhooks.addresses import AddressRefused, pinned_connection, url_addresses
 from gemcare.webhooks.models import (
     DELIVERED,
     FAILED,
@@ -63,38 +66,53 @@ def payload_body(payload: dict) -> str:
     return json.dumps(payload, separators=(",", ":"), sort_keys=True)
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not a delivery: following it would send the signed payload
-    somewhere the retailer never registered."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirects)
+def _request_target(url: str) -> str:
+    """The path and query the request names, as ASCII (an IRI's are percent-encoded)."""
+    parts = urlsplit(url)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    return iri_to_uri(target)
 
 
 def _post(url: str, body: str, headers: dict) -> tuple[int | None, int, str]:
-    """POST once: (status or None, milliseconds, a short error or "")."""
-    request = urllib.request.Request(
-        url,
-        data=body.encode(),
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
-    )
+    """POST once: (status or None, milliseconds, a short error or "").
+
+    The host is resolved and checked here, right before the request, and the connection
+    goes to the addresses checked (gemcare.webhooks.addresses). http.client follows no
+    redirect and uses no proxy: a redirect is an answer, not a delivery (following it would
+    send the signed payload somewhere the retailer never registered, or inside our network),
+    and a proxy would resolve the name again itself."""
     started = time.monotonic()
     status, error = None, ""
+    connection = None
     try:
-        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
-            status = response.status
-            response.read(65536)
-    except urllib.error.HTTPError as failure:
-        status, error = failure.code, f"HTTP {failure.code}"
-        failure.close()
-    except urllib.error.URLError as failure:
-        error = str(failure.reason)
+        if urlsplit(url).scheme != "https" and not settings.GEMCARE_WEBHOOKS_ALLOW_HTTP:
+            raise AddressRefused("refused: plain http is not allowed")
+        addresses = url_addresses(url, allow_private=settings.GEMCARE_WEBHOOKS_ALLOW_PRIVATE)
+        connection = pinned_connection(url, addresses, timeout=TIMEOUT_SECONDS)
+        connection.request(
+            "POST",
+            _request_target(url),
+            body=body.encode(),
+            headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
+        )
+        response = connection.getresponse()
+        status = response.status
+        response.read(65536)
+        if not 200 <= status < 300:
+            error = f"HTTP {status}"
+    except AddressRefused as refused:
+        error = refused.message
+    except ssl.SSLError as failure:
+        error = f"TLS: {failure.reason or failure}"
+    except TimeoutError:
+        error = "timed out"
     except (OSError, http.client.HTTPException, ValueError) as failure:
         error = f"{type(failure).__name__}: {failure}"
+    finally:
+        if connection is not None:
+            connection.close()
     elapsed = int((time.monotonic() - started) * 1000)
     return status, elapsed, error[:ERROR_LENGTH]
 
