@@ -2,6 +2,7 @@
 
 from django.test import Client
 from factories import retailer_make
+from hypothesis import strategies as st
 
 from gemcare.common.callers import Caller
 from gemcare.partners.models import ApiKey
@@ -39,3 +40,23 @@ class ApiClient:
             content_type=content_type,
             headers={**self.headers, **headers},
         )
+
+
+# What a hostile client may send: any JSON value, and amounts in every wrong form.
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+amounts = st.one_of(
+    st.text(max_size=14),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+)

@@ -137,6 +137,7 @@ def test_the_refund_quote_names_a_state_rule(api, store):
         ({"date": "1900-01-01"}, "date"),
         ({"date": "2099-01-01"}, "date"),
         ({"reason": "fraud"}, "reason"),
+        ({"colour": "red"}, "colour"),
     ],
 )
 def test_a_bad_refund_quote_query_names_the_field(api, plan, query, field):

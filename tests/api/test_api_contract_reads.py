@@ -100,6 +100,16 @@ def test_bad_filters_are_422_naming_the_field(api, contracts, query, field):
     assert response.json()["error"]["field"] == field
 
 
+def test_a_misspelt_filter_is_refused_rather_than_listing_everything(api, contracts):
+    response = api.get("/contracts", {"reciept_number": "R-1"})
+    assert response.status_code == 422, response.content
+    assert response.json()["error"] == {
+        "code": "unknown_field",
+        "message": "reciept_number: is not a known field",
+        "field": "reciept_number",
+    }
+
+
 def test_one_contract_in_full(api, contracts):
     contract = contracts[0]
     file_claim(contract, ("prong_repair", "40.00"), filed="2024-06-10", incident="2024-06-01")

@@ -3,35 +3,18 @@
 import json
 
 import pytest
-from api_support import ApiClient, key_make
+from api_support import ApiClient, amounts, json_values, key_make
 from factories import store_make
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.usefixtures("presets_once")
 
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=30),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
-    ),
-    max_leaves=12,
-)
-prices = st.one_of(
-    st.text(max_size=12),
-    st.decimals(allow_nan=True, allow_infinity=True).map(str),
-    st.integers(),
-    st.floats(allow_nan=False, allow_infinity=False),
-)
 item = st.fixed_dictionaries(
     {
         "line_id": st.text(max_size=70),
         "kind": st.sampled_from(["ring", "watch", "loose_stone", "custom_work", "car", ""]),
-        "price": prices,
+        "price": amounts,
     },
     optional={"water_resistant": json_values, "sku": json_values, "extra": json_values},
 )

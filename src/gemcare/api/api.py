@@ -10,8 +10,10 @@ from ninja import NinjaAPI
 from gemcare.api import errors
 from gemcare.api.auth import ApiKeyAuth
 from gemcare.api.parser import StrictJsonParser
+
 # POST /contracts and the changes on a contract, on the contracts router.
 from gemcare.api.routers import contract_changes, sales  # noqa: F401
+from gemcare.api.routers.claims import router as claims_router
 from gemcare.api.routers.contracts import router as contracts_router
 from gemcare.api.routers.products import router as products_router
 from gemcare.api.routers.quotes import router as quotes_router
@@ -42,4 +44,5 @@ errors.install(api)
 api.add_router("/products", products_router)
 api.add_router("/quotes", quotes_router)
 api.add_router("/contracts", contracts_router)
+api.add_router("/claims", claims_router)
 api.add_router("/webhooks", webhooks_router)

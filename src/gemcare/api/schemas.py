@@ -14,6 +14,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, WithJsonSchema
 
 from gemcare.api.models import QuoteItem
+from gemcare.common.errors import CommonError, InvalidInput
 from gemcare.common.schemas import (
     Day,
     InputSchema,
@@ -161,6 +162,16 @@ def documented(
     if example is not None:
         openapi_extra["requestBody"] = {"content": {"application/json": {"example": example}}}
     return {"response": response, "openapi_extra": openapi_extra}
+
+
+def known_filters_only(request, query: type[InputSchema]) -> None:
+    """ninja reads only the query parameters it knows: one misspelt filter would silently
+    widen a list, so an unknown one is refused (`unknown_field`)."""
+    unknown = sorted(set(request.GET) - set(query.model_fields))
+    if unknown:
+        raise InvalidInput(
+            unknown[0][:64], None, "is not a known field", code=CommonError.UNKNOWN_FIELD
+        )
 
 
 # --- products --------------------------------------------------------------------------------

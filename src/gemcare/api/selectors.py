@@ -7,7 +7,7 @@ from django.utils import timezone
 from gemcare.api.errors import QuoteError
 from gemcare.api.models import Quote, QuoteOffer
 from gemcare.api.schemas import ContractsQuery
-from gemcare.claims.models import APPROVED, AWAITING_REVIEW
+from gemcare.claims.models import OPEN_STATUSES
 from gemcare.claims.selectors import claims_visible
 from gemcare.common.callers import Caller, caller_scope
 from gemcare.common.errors import InvalidInput, NotFound, Refused
@@ -15,7 +15,6 @@ from gemcare.contracts.models import PENDING_PICKUP, Contract
 from gemcare.contracts.selectors import contract_facts, contract_get, contracts_visible
 
 # A claim not yet settled: awaiting review, or approved and not yet fulfilled.
-OPEN_CLAIM_STATUSES = frozenset({AWAITING_REVIEW, APPROVED})
 
 
 def quote_get(*, caller: Caller, quote_id: str, is_test: bool | None = None) -> Quote:
@@ -129,7 +128,7 @@ def contract_detail(*, caller: Caller, number: str, is_test: bool) -> dict:
         "remaining_limit": facts.remaining_limit,
         "claims": {
             "count": len(claims),
-            "open": sum(1 for claim in claims if claim.status in OPEN_CLAIM_STATUSES),
+            "open": sum(1 for claim in claims if claim.status in OPEN_STATUSES),
             "approved_total": contract.approved_total,
             "claims": claims,
         },

@@ -17,3 +17,16 @@ class ClaimError(ErrorCode):
         "An item shipped for repair names the repair center.",
     )
     REVIEW_NOT_ALLOWED = "review_not_allowed", "Only the provider's adjusters review claims."
+    CLAIM_OPEN = (
+        "claim_open",
+        "A claim on this contract is still open: it is completed or decided before another.",
+    )
+    NOT_PICKED_UP = (
+        "not_picked_up",
+        "The item has not been picked up: the plan covers it from the pickup on.",
+    )
+    COMPLETED = "claim_completed", "The work on this claim is completed: its route is final."
+    REPAIR_CENTER_NOT_APPROVED = (
+        "repair_center_not_approved",
+        "The repair center is not approved by the provider: choose an approved one.",
+    )

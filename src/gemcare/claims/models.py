@@ -24,6 +24,9 @@ STATUSES = [
     (RETURNED_TO_JEWELER, "Returned to jeweler"),
     (FULFILLED, "Fulfilled"),
 ]
+# A claim still open on its contract: waiting for its review, or approved with the work not
+# yet done. Denied, returned-to-jeweler and fulfilled claims are decided and closed.
+OPEN_STATUSES = frozenset({AWAITING_REVIEW, APPROVED})
 TRANSITIONS = {
     AWAITING_REVIEW: {APPROVED, DENIED},
     APPROVED: {FULFILLED},
@@ -147,6 +150,9 @@ class Reimbursement(models.Model):
     actual_cost = MoneyField()
     amount = MoneyField()
     completed_on = models.DateField()
+    # The jeweler's invoice for the work, as the jeweler numbers it (the partner API requires
+    # it; work recorded elsewhere before it was asked for has none).
+    invoice_number = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -1,8 +1,8 @@
-"""The typed input of the claim services: a claim as filed, a review, a fulfilment."""
+"""The typed input of the claim services: a claim as filed, a review, a route, a fulfilment."""
 
-from pydantic import StrictBool
+from pydantic import StrictBool, ValidationInfo, field_validator
 
-from gemcare.claims.models import IN_STORE, ROUTES, Claim
+from gemcare.claims.models import REPAIR_CENTER, ROUTES, Claim, Reimbursement
 from gemcare.common.schemas import (
     Day,
     InputSchema,
@@ -11,6 +11,7 @@ from gemcare.common.schemas import (
     bounded_int,
     bounded_list,
     code,
+    invalid,
     max_length_of,
     text,
 )
@@ -49,8 +50,31 @@ class ReviewIn(InputSchema):
     note: text(300) = ""
 
 
+ROUTE_CODES = [value for value, _ in ROUTES]
+RepairCenterCode = text(max_length_of(RepairCenter, "code"), min_length=1)
+
+
+class RouteIn(InputSchema):
+    """Where the jeweler has the work done: in its own store, or shipped to a repair center
+    (named by its code)."""
+
+    route: code(ROUTE_CODES, "route")
+    repair_center: RepairCenterCode | None = None
+
+    @field_validator("repair_center")
+    @classmethod
+    def _only_when_shipped(cls, center: str | None, info: ValidationInfo) -> str | None:
+        if center is not None and info.data.get("route") not in (None, REPAIR_CENTER):
+            raise invalid("is named only when the route is repair_center")
+        return center
+
+
 class FulfilmentIn(InputSchema):
+    """The work done. Without `route`, the route recorded on the claim (`claim_route`), or
+    in store when none was recorded."""
+
     actual_cost: Money
     completed: PastDay | None = None  # today, by the platform's clock, when not given
-    route: code([value for value, _ in ROUTES], "route") = IN_STORE
-    repair_center: text(max_length_of(RepairCenter, "code"), min_length=1) | None = None
+    route: code(ROUTE_CODES, "route") | None = None
+    repair_center: RepairCenterCode | None = None
+    invoice_number: text(max_length_of(Reimbursement, "invoice_number")) = ""

@@ -7,28 +7,97 @@ import itertools
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 
-from gemcare.claims.models import APPROVED, AWAITING_REVIEW, Claim
+from gemcare.claims.models import APPROVED, AWAITING_REVIEW, Claim, ClaimLine
 from gemcare.common.callers import Caller, caller_scope
 from gemcare.common.errors import NotFound
 from gemcare.contracts.selectors import contract_get
 from gemcare.rules.adjudication import UNPAID_FLAG_DAYS, UnpaidEscalation, unpaid_escalation
+from gemcare.rules.reasons import WORDS
 
 
-def claims_visible(*, caller: Caller) -> QuerySet[Claim]:
+def claims_visible(*, caller: Caller, is_test: bool | None = None) -> QuerySet[Claim]:
     """Every claim the caller may see: a retailer's (with a store, that store's), those on
-    the contracts a holder currently holds, or, for the provider, all."""
+    the contracts a holder currently holds, or, for the provider, all. `is_test` keeps
+    test-mode and live records apart, as for contracts: a claim is a test record when its
+    contract is one."""
     scope = caller_scope(
         caller, retailer="retailer_id", store="contract__store_id", holder="contract__holder_id"
     )
-    return Claim.objects.none() if scope is None else Claim.objects.filter(**scope)
+    if scope is None:
+        return Claim.objects.none()
+    if is_test is not None:
+        scope["contract__is_test"] = is_test
+    return Claim.objects.filter(**scope)
 
 
-def claim_get(*, caller: Caller, number: str) -> Claim:
-    query = claims_visible(caller=caller).select_related("contract")
+def claim_get(*, caller: Caller, number: str, is_test: bool | None = None) -> Claim:
+    """The caller's claim by its number; another tenant's (or store's, or mode's) answers
+    "not found", exactly like a number that does not exist."""
+    # No number holds a NUL, and PostgreSQL refuses one in a query's text outright.
+    if not isinstance(number, str) or "\x00" in number:
+        raise NotFound("claim", number)
+    query = claims_visible(caller=caller, is_test=is_test).select_related(
+        "contract__store", "repair_center", "reimbursement"
+    )
     try:
         return query.get(number=number)
     except (Claim.DoesNotExist, ValueError, TypeError):
         raise NotFound("claim", number) from None
+
+
+# The most claims one page of the partner API's list holds.
+PAGE_MAX = 100
+
+
+def claims_page(
+    *,
+    caller: Caller,
+    is_test: bool,
+    contract_number: str = "",
+    status: str | None = None,
+    store: str = "",
+    filed_from: dt.date | None = None,
+    filed_to: dt.date | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> tuple[list[Claim], int | None]:
+    """A page of the caller's claims, newest first by id, and the id the next page starts
+    below (None on the last page). Ordered by id, a stable order: a claim filed while a
+    client pages lands before its first page, never inside it. Filters are exact: a contract
+    number, a status, a store's code, filing dates from and to (inclusive)."""
+    if not 1 <= limit <= PAGE_MAX:
+        raise ValueError(f"a page holds 1 to {PAGE_MAX} claims")
+    query = claims_visible(caller=caller, is_test=is_test).select_related(
+        "contract__store", "repair_center", "reimbursement"
+    )
+    if contract_number:
+        query = query.filter(contract__number=contract_number)
+    if status:
+        query = query.filter(status=status)
+    if store:
+        query = query.filter(contract__store__code=store)
+    if filed_from:
+        query = query.filter(filed_on__gte=filed_from)
+    if filed_to:
+        query = query.filter(filed_on__lte=filed_to)
+    if before_id is not None:
+        query = query.filter(pk__lt=before_id)
+    rows = list(query.order_by("-pk")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, rows[-1].pk if more else None
+
+
+def claim_reason_words(claim: Claim, lines: list[ClaimLine]) -> str | None:
+    """The words of the claim's reason code: those of the first line that carries it (a
+    claim refused as a whole gives each line its reason), else the code's own words."""
+    if not claim.reason_code:
+        return None
+    for line in lines:
+        if line.reason_code == claim.reason_code:
+            return line.reason_words
+    template = WORDS.get(claim.reason_code)
+    return template if template is not None and "{" not in template else None
 
 
 def claims_of_contract(*, caller: Caller, contract_number: str) -> QuerySet[Claim]:

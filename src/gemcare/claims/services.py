@@ -1,8 +1,12 @@
-"""Writing claims: file and decide, review, fulfil and reimburse.
+"""Writing claims: file and decide, review, route the work, fulfil and reimburse.
 
 `claim_file` is the hot path (point-of-sale systems and bulk files call it): it locks the
 contract row, decides through the rules, and writes the claim, its lines, the decision and
 the audit entry with as few statements as the data allows.
+
+The jeweler's work comes in two steps: `claim_route` records where the work is done (in
+store, or at a repair center), and `claim_fulfil` completes the claim with the actual cost
+and the jeweler's invoice, and reimburses it.
 
 Every service takes the `Caller` and the typed input (`gemcare.claims.schemas`), locks the
 contract before the claim (`gemcare.common.locking`), and keeps the contract's date order
@@ -20,6 +24,8 @@ from gemcare.claims.models import (
     AWAITING_REVIEW,
     DENIED,
     FULFILLED,
+    IN_STORE,
+    OPEN_STATUSES,
     REPAIR_CENTER,
     RETURNED_TO_JEWELER,
     TRANSITIONS,
@@ -28,7 +34,7 @@ from gemcare.claims.models import (
     ClaimLine,
     Reimbursement,
 )
-from gemcare.claims.schemas import ClaimIn, FulfilmentIn, ReviewIn
+from gemcare.claims.schemas import ClaimIn, FulfilmentIn, ReviewIn, RouteIn
 from gemcare.common.audit import audit_record
 from gemcare.common.callers import Caller, caller_required
 from gemcare.common.clock import today
@@ -37,7 +43,7 @@ from gemcare.common.fields import ZERO
 from gemcare.common.locking import claim_lock
 from gemcare.common.rows import RowWriter
 from gemcare.contracts.errors import ContractError
-from gemcare.contracts.models import ACTIVE, EXHAUSTED, REPLACED, Contract
+from gemcare.contracts.models import ACTIVE, EXHAUSTED, PENDING_PICKUP, REPLACED, Contract
 from gemcare.contracts.selectors import contract_facts, contract_is_visible
 from gemcare.contracts.services import (
     NO_LONGER_ACTIVE,
@@ -98,11 +104,29 @@ def claim_facts_of(claim: ClaimIn, *, filed_on: dt.date) -> adjudication.ClaimFa
 
 
 @transaction.atomic
-def claim_file(*, caller: Caller, contract: Contract, claim: ClaimIn) -> Claim:
+def claim_file(
+    *, caller: Caller, contract: Contract, claim: ClaimIn, one_open_claim: bool = False
+) -> Claim:
     """File a claim and decide it at once through the rules engine. Filed today (by the
-    platform's clock) unless `claim.filed` says otherwise."""
+    platform's clock) unless `claim.filed` says otherwise.
+
+    A contract waiting for its item's pickup (a layaway) is refused, `not_picked_up`: the
+    plan covers the item from the pickup on, and the rules' checks do not know the status.
+
+    With `one_open_claim` (how the partner API files), a contract that already has an open
+    claim, awaiting review or approved with the work not yet done, refuses another,
+    `claim_open`: a point of sale filing the same repair twice gets an answer, not a second
+    claim. Denied, returned-to-jeweler and fulfilled claims are decided and closed, so they
+    never block one. The check runs under the contract's lock, so two filings at once cannot
+    both pass it. Without it (the rulebook's own play, RULEBOOK 8), claims on one contract
+    may be open together: the aggregate limit is shared between them (RULEBOOK 4).
+    """
     facts = claim_facts_of(claim, filed_on=claim.filed or today())
     contract = contract_locked_for(caller, contract, fields=CONTRACT_FACT_FIELDS, writer=CONTRACTS)
+    if contract.status == PENDING_PICKUP:
+        raise Refused(ClaimError.NOT_PICKED_UP, ClaimError.NOT_PICKED_UP.words)
+    if one_open_claim:
+        _no_open_claim_check(contract)
     event_order_check(contract, facts.filed_on, what="claim's filing")
     decision = adjudication.decide_claim(contract_facts(contract), facts)
     status = STATUS_OF_DECISION.get(decision.decision) or (
@@ -167,6 +191,24 @@ def claim_file(*, caller: Caller, contract: Contract, claim: ClaimIn) -> Claim:
     )
     webhook_claim_emit("claim.decided", filed, contract)
     return filed
+
+
+def _no_open_claim_check(contract: Contract) -> None:
+    """`claim_open` when the (locked) contract has a claim still open."""
+    found = (
+        Claim.objects.filter(contract_id=contract.pk, status__in=OPEN_STATUSES)
+        .order_by("pk")
+        .values_list("number", "status")
+        .first()
+    )
+    if found is not None:
+        number, status = found
+        waiting = "awaits an adjuster's review" if status == AWAITING_REVIEW else "is approved"
+        raise Refused(
+            ClaimError.CLAIM_OPEN,
+            f"Claim {number} on this contract {waiting} and its work is not completed: "
+            "complete it before filing another.",
+        )
 
 
 def claim_line_results(facts: adjudication.ClaimFacts, decision: adjudication.ClaimDecision):
@@ -285,29 +327,88 @@ def claim_review(*, caller: Caller, claim: Claim, review: ReviewIn) -> Claim:
     return claim
 
 
-@transaction.atomic
-def claim_fulfil(*, caller: Caller, claim: Claim, fulfilment: FulfilmentIn) -> Reimbursement:
-    """The work is done: reimburse the jeweler its actual cost, at most the approved amount.
-    Completed today (by the platform's clock) unless `fulfilment.completed` says otherwise."""
-    completed = fulfilment.completed or today()
-    repair_center = None
-    if fulfilment.route == REPAIR_CENTER:
-        if fulfilment.repair_center is None:
-            raise InvalidInput(
-                "repair_center",
-                None,
-                "is required when the item is shipped",
-                code=ClaimError.REPAIR_CENTER_REQUIRED,
-            )
-        repair_center = RepairCenter.objects.filter(code=fulfilment.repair_center).first()
-        if repair_center is None:
-            raise NotFound("repair_center", fulfilment.repair_center)
-    contract, claim = _claim_locked_for(caller, claim)
+def _repair_center_of(route: str | None, code: str | None) -> RepairCenter | None:
+    """The repair center a route names: required when the item is shipped, and one the
+    provider has approved; none for work in store."""
+    if route != REPAIR_CENTER:
+        return None
+    if code is None:
+        raise InvalidInput(
+            "repair_center",
+            None,
+            "is required when the item is shipped",
+            code=ClaimError.REPAIR_CENTER_REQUIRED,
+        )
+    repair_center = RepairCenter.objects.filter(code=code).first()
+    if repair_center is None:
+        raise NotFound("repair_center", code)
+    if not repair_center.is_approved:
+        raise Refused(
+            ClaimError.REPAIR_CENTER_NOT_APPROVED, ClaimError.REPAIR_CENTER_NOT_APPROVED.words
+        )
+    return repair_center
+
+
+def _work_may_start_check(claim: Claim) -> None:
+    """Routing and completing need an approved claim whose work is not yet completed."""
     if claim.status == AWAITING_REVIEW:
         raise Refused(ClaimError.NEEDS_REVIEW, "An adjuster must confirm this claim first.")
     if claim.status != APPROVED:
         raise Refused(ClaimError.NOT_APPROVED, f"This claim is {claim.get_status_display()}.")
+
+
+@transaction.atomic
+def claim_route(*, caller: Caller, claim: Claim, route: RouteIn) -> Claim:
+    """Record where the work on an approved claim is done: in store, or shipped to a repair
+    center. The route may change until the work is completed (`claim_completed` after); the
+    same route again changes nothing. The route is not a dated event, so the contract's
+    date order does not move."""
+    repair_center = _repair_center_of(route.route, route.repair_center)
+    contract, claim = _claim_locked_for(caller, claim)
+    if claim.status == FULFILLED:
+        raise Refused(
+            ClaimError.COMPLETED,
+            f"The work on claim {claim.number} is completed: its route can no longer change.",
+        )
+    _work_may_start_check(claim)
     _contract_still_active(contract)
+    center_id = repair_center.pk if repair_center is not None else None
+    if (claim.route, claim.repair_center_id) == (route.route, center_id):
+        return claim
+    before = claim.route
+    claim.route = route.route
+    claim.repair_center = repair_center
+    claim.save(update_fields=["route", "repair_center"])
+    audit_record(
+        caller=caller,
+        action="claim_routed",
+        entity=claim,
+        tenant_id=contract.retailer_id,
+        data={
+            "route": claim.route,
+            "repair_center": repair_center.code if repair_center is not None else "",
+            "previous_route": before,
+        },
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_fulfil(*, caller: Caller, claim: Claim, fulfilment: FulfilmentIn) -> Reimbursement:
+    """The work is done: reimburse the jeweler its actual cost, at most the approved amount.
+    Completed today (by the platform's clock) unless `fulfilment.completed` says otherwise.
+    Without a route in `fulfilment`, the route recorded by `claim_route` stands (in store
+    when none was recorded); with one, it replaces it."""
+    completed = fulfilment.completed or today()
+    repair_center = _repair_center_of(fulfilment.route, fulfilment.repair_center)
+    contract, claim = _claim_locked_for(caller, claim)
+    _work_may_start_check(claim)
+    _contract_still_active(contract)
+    if fulfilment.route is None:
+        route = claim.route or IN_STORE
+        repair_center = claim.repair_center if route == REPAIR_CENTER else None
+    else:
+        route = fulfilment.route
     if completed < claim.filed_on:
         raise Refused(
             ContractError.OUT_OF_ORDER,
@@ -316,23 +417,30 @@ def claim_fulfil(*, caller: Caller, claim: Claim, fulfilment: FulfilmentIn) -> R
         )
     event_order_check(contract, completed, what="fulfilment")
     _claim_status_change(claim, FULFILLED)
-    claim.route = fulfilment.route
+    claim.route = route
     claim.repair_center = repair_center
     claim.save(update_fields=["status", "route", "repair_center"])
     cost = fulfilment.actual_cost
     reimbursement = Reimbursement.objects.create(
-        claim=claim, actual_cost=cost, amount=min(cost, claim.approved), completed_on=completed
+        claim=claim,
+        actual_cost=cost,
+        amount=min(cost, claim.approved),
+        completed_on=completed,
+        invoice_number=fulfilment.invoice_number,
     )
     if claim.fulfilment == adjudication.REPLACEMENT:
         contract_status_change(contract, REPLACED, on=completed, kind="replaced")
     contract.last_event_on = completed
     contract.save(update_fields=["status", "last_event_on"])
+    said = {"reimbursed": str(reimbursement.amount)}
+    if fulfilment.invoice_number:
+        said["invoice_number"] = fulfilment.invoice_number
     audit_record(
         caller=caller,
         action="claim_fulfilled",
         entity=claim,
         tenant_id=contract.retailer_id,
-        data={"reimbursed": str(reimbursement.amount)},
+        data=said,
     )
     webhook_claim_emit("claim.completed", claim, contract, reimbursement=reimbursement)
     return reimbursement

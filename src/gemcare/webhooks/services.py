@@ -163,6 +163,7 @@ def webhook_claim_emit(event: str, claim, contract, *, reimbursement=None) -> li
             completed_on=_day(reimbursement.completed_on),
             actual_cost=_money(reimbursement.actual_cost),
             reimbursed=_money(reimbursement.amount),
+            invoice_number=reimbursement.invoice_number,
         )
     return _deliveries_write(endpoints, event=event, payload=data, is_test=_is_test(contract))
 

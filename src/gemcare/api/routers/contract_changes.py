@@ -21,6 +21,7 @@ from gemcare.api.schemas import (
     RefundQuoteQuery,
     TransferToIn,
     documented,
+    known_filters_only,
 )
 from gemcare.common.clock import today
 from gemcare.common.idempotency import HEADER, StoredResponse
@@ -86,6 +87,7 @@ def contracts_refund_quote(request: HttpRequest, number: str, query: Query[Refun
     out exactly as the cancellation does: unearned part, the state's rule, services deducted,
     the due date and what a late payment adds. Nothing is written."""
     auth = api_caller(request)
+    known_filters_only(request, RefundQuoteQuery)
     preview = refund_preview(
         caller=auth.caller,
         number=number,

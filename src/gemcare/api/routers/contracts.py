@@ -2,7 +2,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from gemcare.api.auth import api_caller
-from gemcare.api.schemas import ContractDetailOut, ContractsPageOut, ContractsQuery, documented
+from gemcare.api.schemas import (
+    ContractDetailOut,
+    ContractsPageOut,
+    ContractsQuery,
+    documented,
+    known_filters_only,
+)
 from gemcare.api.selectors import contract_detail, contracts_page
 from gemcare.contracts.certificates import certificate_pdf
 
@@ -44,6 +50,7 @@ def contracts_list(request: HttpRequest, filters: Query[ContractsQuery]):
     `next_cursor` back as `cursor` for the next. A test key sees only test contracts, a
     live key only live ones; a key limited to a store, only that store's."""
     auth = api_caller(request)
+    known_filters_only(request, ContractsQuery)
     rows, next_cursor = contracts_page(caller=auth.caller, filters=filters, is_test=auth.is_test)
     return {"contracts": [contract_summary(row) for row in rows], "next_cursor": next_cursor}
 
