@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	>/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: install run test lint format scenarios bench clean
+.PHONY: install run test lint format scenarios bench bench-api schemathesis clean
 
 # DEBUG is off unless the environment turns it on (config/settings.py); these targets are for
 # development, with the development keys, so they turn it on. A deployment never uses them.
@@ -32,6 +32,8 @@ run: install
 	$(BIN)/gemcare migrate --noinput
 	$(BIN)/gemcare load-presets
 	$(BIN)/gemcare load-demo
+	@# Who to sign in as, and where (the provider's staff add `gemcare demo-otp USERNAME`).
+	@$(BIN)/gemcare demo-logins
 	@# The web server, the task worker and the webhook sweep together; stopping the server
 	@# (Ctrl-C) stops them all.
 	$(BIN)/gemcare db_worker --queue-name '*' & worker=$$!; \
@@ -55,6 +57,18 @@ scenarios: install
 
 bench: install
 	$(BIN)/python bench/rules.py
+	$(BIN)/python bench/api.py
+
+# The partner API under gunicorn with the production settings, on PostgreSQL
+# (BENCH_API_DATABASE_URL, default gemcare_bench_api on 127.0.0.1): requests/s and latency
+# of quote and register-sale against two bare endpoints. DEBUG off: it sets its own keys.
+bench-api: install
+	$(BIN)/python bench/api.py $(BENCH_ARGS)
+
+# Schemathesis against the served OpenAPI document, as CI runs it (on PostgreSQL,
+# SCHEMATHESIS_DATABASE_URL; default gemcare_schemathesis on 127.0.0.1).
+schemathesis: install
+	$(BIN)/python .ci/run_schemathesis.py $(if $(SCHEMATHESIS_ARGS),-- $(SCHEMATHESIS_ARGS))
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -4,6 +4,7 @@ SQLite by default (a newcomer needs no server); PostgreSQL when DATABASE_URL say
 Secrets come from the environment; the development fallbacks are refused when DEBUG is off.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -73,13 +74,19 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, behind the portals' sign-in and second factor (its default site).
+    "gemcare.portals.accounts.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     # The API's docs page then serves Swagger UI from our own static files, not a CDN.
     "ninja",
     "gemcare.common",
@@ -89,6 +96,7 @@ INSTALLED_APPS = [
     "gemcare.claims",
     "gemcare.insurance",
     "gemcare.scenarios",
+    "gemcare.portals",
     "gemcare.api",
     "gemcare.webhooks",
 ]
@@ -100,8 +108,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (portals.accounts).
+    "django_otp.middleware.OTPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An ApplicationError raised by a portal page becomes its page (portals.web.errors).
+    "gemcare.portals.web.errors.PortalErrorMiddleware",
+    # Last, as django-axes asks: it answers a sign-in locked out after too many failures.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,6 +141,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'gemcare.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A reused connection is checked (SELECT 1) before a request's first query, so a
+        # database restart costs a reconnection, not an error (docs/decisions/0018).
+        conn_health_checks=env_flag("CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -153,6 +171,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Signing in to the portals and the admin (gemcare.portals.accounts,
+# docs/decisions/0019-portal-stack.md). django-axes counts failed sign-ins per username and
+# address together (a stranger cannot lock someone out from elsewhere); past the limit that
+# pair waits the cool-off, which every further try starts again.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+AXES_FAILURE_LIMIT = int(os.environ.get("GEMCARE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("GEMCARE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "gemcare.portals.accounts.views.login_locked_out"
+# The provider's staff enrol an authenticator app (django-otp); the admin never shows a
+# device's secret or its QR code.
+OTP_TOTP_ISSUER = "Gemcare"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A holder's session on the customer site (opened by a one-time code) lasts this long.
+GEMCARE_HOLDER_SESSION_MINUTES = int(os.environ.get("GEMCARE_HOLDER_SESSION_MINUTES", "60"))
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Chicago")
 USE_I18N = True
@@ -160,6 +199,50 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+
+# Uploaded photos and documents (gemcare.common.uploads): local files by default; any
+# S3-compatible store by naming its storage class (for example django-storages'
+# "storages.backends.s3.S3Storage", configured by its own AWS_* variables). They are never
+# served from a public URL: pages read them through views that check the caller.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "GEMCARE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        )
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+GEMCARE_UPLOAD_PHOTO_MAX_BYTES = int(os.environ.get("GEMCARE_UPLOAD_PHOTO_MAX_BYTES", "10000000"))
+GEMCARE_UPLOAD_DOCUMENT_MAX_BYTES = int(
+    os.environ.get("GEMCARE_UPLOAD_DOCUMENT_MAX_BYTES", "20000000")
+)
+GEMCARE_UPLOAD_PHOTO_MAX_PIXELS = int(os.environ.get("GEMCARE_UPLOAD_PHOTO_MAX_PIXELS", "40000000"))
+
+# Emails (gemcare.common.email) go out from the task worker through the default mailer:
+# EMAIL_BACKEND, by default the console with DEBUG on and SMTP with it off, configured by the
+# EMAIL_HOST... variables (`check --deploy` refuses the console in production).
+_EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND}}
+if _EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_flag("EMAIL_USE_TLS", False),
+        "use_ssl": env_flag("EMAIL_USE_SSL", False),
+        "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Gemcare <no-reply@gemcare.example>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Attachments travel in the email task's row; a larger file is made by the task instead.
+EMAIL_ATTACHMENTS_MAX_BYTES = int(os.environ.get("EMAIL_ATTACHMENTS_MAX_BYTES", "2000000"))
 
 # HTTPS only in production (docs/operations.md lists these variables). HSTS tells browsers
 # to use nothing but HTTPS for the max age given; preloading is a lasting commitment, so it is
@@ -220,9 +303,7 @@ LOGGING = {
 
 # The window input dates must lie in (gemcare.common.schemas): nothing before the earliest
 # date, and where a future date is allowed at all, nothing further ahead than this.
-GEMCARE_EARLIEST_DATE = __import__("datetime").date.fromisoformat(
-    os.environ.get("GEMCARE_EARLIEST_DATE", "1980-01-01")
-)
+GEMCARE_EARLIEST_DATE = dt.date.fromisoformat(os.environ.get("GEMCARE_EARLIEST_DATE", "1980-01-01"))
 GEMCARE_MAX_DAYS_AHEAD = int(os.environ.get("GEMCARE_MAX_DAYS_AHEAD", "400"))
 
 # The largest scenario file `gemcare scenarios run` reads; a larger one is refused unread.

@@ -35,17 +35,33 @@ class Login:
     username: str
     password: str
     who: str
+    portal: str = "/jeweler/"  # where this login starts
+    second_factor: bool = False  # signs in with a code from `gemcare demo-otp USERNAME` too
 
 
 PROVIDER_LOGINS = [
-    Login("admin", "gemcare-admin", "provider administrator (every screen)"),
-    Login("adjuster", "gemcare-adjuster", "adjuster (claims, contracts, policies)"),
-    Login("privacy", "gemcare-privacy", "privacy officer (holders and the audit log)"),
+    Login("admin", "gemcare-admin", "provider administrator (every screen)", "/office/", True),
+    Login(
+        "adjuster", "gemcare-adjuster", "adjuster (claims, contracts, policies)", "/office/", True
+    ),
+    Login(
+        "privacy",
+        "gemcare-privacy",
+        "privacy officer (holders and the audit log)",
+        "/office/",
+        True,
+    ),
 ]
 RETAILER_LOGINS = [
-    Login("brilliant-manager", "gemcare-jeweler", "manager at Brilliant & Co (jeweler portal)"),
-    Login("harbor-sales", "gemcare-jeweler", "sales associate at Harbor Jewelers"),
+    Login("brilliant-manager", "gemcare-jeweler", "manager at Brilliant & Co (every store)"),
+    Login("harbor-sales", "gemcare-jeweler", "sales associate at Harbor Jewelers, Main Street"),
 ]
+
+# The demo's provider staff share one authenticator secret (hex, as django-otp keeps it):
+# `gemcare demo-otp USERNAME` prints its current code, or add it to an app by its base 32,
+# GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ. Made only with DEBUG on, like every demo login.
+DEMO_OTP_KEY = "3132333435363738393031323334353637383930"
+DEMO_OTP_DEVICE = "Demo authenticator"
 
 RETAILERS = [
     (
@@ -127,6 +143,8 @@ def demo_load(*, contracts_count: int = 300, today: dt.date | None = None) -> di
 
 
 def _users() -> dict:
+    from django.conf import settings
+
     model = get_user_model()
     adjusters = _group("Adjusters", ["claims", "contracts", "insurance"], change=True)
     privacy = _group("Privacy officers", ["contracts", "common"], change=False)
@@ -141,8 +159,22 @@ def _users() -> dict:
             user.save(update_fields=["is_superuser"])
         user.groups.add(adjusters if role == ProviderStaff.ADJUSTER else privacy)
         ProviderStaff.objects.create(user=user, role=role)
+        if settings.DEBUG:
+            demo_otp_device(user)
         made[login.username] = user
     return made
+
+
+def demo_otp_device(user):
+    """The demo's authenticator device for a member of the provider's staff."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user,
+        name=DEMO_OTP_DEVICE,
+        defaults={"key": DEMO_OTP_KEY, "confirmed": True},
+    )
+    return device
 
 
 def _group(name: str, apps: list[str], *, change: bool) -> Group:
@@ -174,9 +206,9 @@ def _retailers() -> list[Store]:
     ):
         user = model.objects.create_user(login.username, password=login.password)
         retailer = Retailer.objects.get(code=retailer_code)
-        RetailerStaff.objects.create(
-            user=user, retailer=retailer, store=retailer.stores.first(), role=role
-        )
+        # The manager sees every store of the retailer; the associate only their own.
+        store = None if role == RetailerStaff.MANAGER else retailer.stores.order_by("pk").first()
+        RetailerStaff.objects.create(user=user, retailer=retailer, store=store, role=role)
     return stores
 
 

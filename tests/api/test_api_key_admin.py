@@ -5,12 +5,13 @@ from django.urls import reverse
 from factories import store_make
 
 from gemcare.partners.models import ApiKey
+from gemcare.portals.testing import verified_login
 
 
 @pytest.fixture
 def admin_client(client, db):
     user = get_user_model().objects.create_superuser("keys-admin", "a@example.com", "pw-12345")
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

@@ -14,3 +14,12 @@ def terms_cache_cleared():
     yield
     selectors._plan_terms.clear()
     selectors._ratings.clear()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, with the second factor the admin asks for."""
+    from gemcare.portals.testing import verified_login
+
+    verified_login(client, admin_user)
+    return client

@@ -16,6 +16,7 @@ from gemcare.insurance.selectors import (
     policy_get,
     policy_periods,
 )
+from gemcare.portals.testing import verified_login
 
 
 def test_policy_get(policy):
@@ -61,7 +62,7 @@ def test_policy_periods(policy):
 def test_admin_pages_show_policies_and_losses(policy, client):
     loss = record_loss(policy=policy, loss_on="2025-05-02", item_ref="r1", peril="fire", cost="50")
     user = get_user_model().objects.create_superuser("admin", "admin@example.com", "x")
-    client.force_login(user)
+    verified_login(client, user)
     for url in [
         reverse("admin:insurance_policy_changelist"),
         reverse("admin:insurance_policy_change", args=[policy.pk]),
@@ -78,7 +79,7 @@ def test_admin_pages_show_policies_and_losses(policy, client):
 
 def test_admin_corrections_are_audited_and_amounts_stay_read_only(policy, client):
     user = get_user_model().objects.create_superuser("admin", "admin@example.com", "x")
-    client.force_login(user)
+    verified_login(client, user)
     url = reverse("admin:insurance_policy_change", args=[policy.pk])
     page = client.get(url)
     item = policy.items.get()

@@ -14,6 +14,7 @@ from webhook_factories import endpoint_make
 from gemcare.common.callers import Caller
 from gemcare.contracts.models import Contract
 from gemcare.contracts.services import contract_sell
+from gemcare.portals.testing import verified_login
 from gemcare.webhooks.models import WebhookDelivery
 from gemcare.webhooks.services import webhook_emit
 
@@ -27,7 +28,7 @@ def test_admin_pages_open_without_the_secret(receiver, client):
             retailer_id=endpoint.retailer_id, event="refund.paid", payload={}
         )
     admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-1")
-    client.force_login(admin)
+    verified_login(client, admin)
     pages = [
         reverse("admin:webhooks_webhookendpoint_changelist"),
         reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk]),

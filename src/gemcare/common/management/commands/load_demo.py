@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gemcare.demo import PROVIDER_LOGINS, RETAILER_LOGINS, demo_is_loaded, demo_load
+from gemcare.demo import demo_is_loaded, demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (only once) and print the demo logins."
+    help = "Load the demo data (only once); `gemcare demo-logins` says who to sign in as."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--contracts", type=int, default=300)
@@ -24,9 +24,4 @@ class Command(BaseCommand):
             counts = demo_load(contracts_count=contracts)
             summary = ", ".join(f"{value} {key}" for key, value in counts.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
-        self.stdout.write("\nDemo logins (http://127.0.0.1:8000/admin/):")
-        for login in PROVIDER_LOGINS:
-            self.stdout.write(f"  {login.username:<20} {login.password:<18} {login.who}")
-        self.stdout.write("Jeweler logins (for the jeweler portal, when it ships):")
-        for login in RETAILER_LOGINS:
-            self.stdout.write(f"  {login.username:<20} {login.password:<18} {login.who}")
+        # Who to sign in as, and where: `gemcare demo-logins` (make run prints it).

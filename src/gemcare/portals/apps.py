@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PortalsConfig(AppConfig):
+    name = "gemcare.portals"
+    label = "portals"
+    verbose_name = "Portals"
