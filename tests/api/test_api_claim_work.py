@@ -106,7 +106,12 @@ def test_the_route_is_not_a_dated_event(api, approved):
         ({"route": "by_drone"}, 422, "invalid", "route"),
         ({"route": None}, 422, "invalid", "route"),
         ({}, 422, "invalid", "route"),
-        ({"route": "in_store", "repair_center": "CENTER"}, 422, "invalid", "repair_center"),
+        (
+            {"route": "in_store", "repair_center": "CENTER"},
+            422,
+            "repair_center_not_shipped",
+            "repair_center",
+        ),
         ({"route": "repair_center", "repair_center": "c" * 33}, 422, "invalid", "repair_center"),
         ({"route": "repair_center", "repair_center": ""}, 422, "invalid", "repair_center"),
         ({"route": "repair_center", "repair_center": 7}, 422, "invalid", "repair_center"),

@@ -28,7 +28,21 @@ Amounts are strings with two decimals; dates are ISO 8601 (YYYY-MM-DD).
 See docs/partner-api.md for a whole checkout.
 """
 
-api = NinjaAPI(
+class PartnerApi(NinjaAPI):
+    """The API, whose OpenAPI document is made once per process: it describes the code, which
+    does not change while the process runs, and making it takes about a second."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cached = self.__dict__.setdefault("_openapi_documents", {})
+        if key not in cached:
+            cached[key] = super().get_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+        return cached[key]
+
+
+api = PartnerApi(
     title="Gemcare partner API",
     version="1",
     description=DESCRIPTION,

@@ -9,7 +9,7 @@ services see one shape whatever the door. A claim filed through the API is the j
 import datetime as dt
 
 from ninja import Schema
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, field_validator
 
 from gemcare.api.schemas import PAGE_MAX, ApiMoney, Cursor, FilterDay, MoneyOut
 from gemcare.claims.models import STATUSES, Claim, Reimbursement
@@ -18,6 +18,7 @@ from gemcare.claims.schemas import (
     MAX_SIZES,
     ClaimIn,
     FulfilmentIn,
+    estimates_fit_an_amount,
 )
 from gemcare.common.schemas import (
     Day,
@@ -78,6 +79,11 @@ class ApiClaimIn(InputSchema):
     maintenance_done: StrictBool = Field(
         default=True, description="For a watch: the manufacturer's required maintenance was done."
     )
+
+    @field_validator("lines")
+    @classmethod
+    def _estimates_fit_an_amount(cls, lines: list) -> list:
+        return estimates_fit_an_amount(lines)
 
     def claim_in(self) -> ClaimIn:
         """The claims app's input: the same facts, filed by the jeweler."""

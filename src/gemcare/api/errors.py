@@ -16,7 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gemcare.common.errors import ApplicationError, ErrorCode
 from gemcare.common.idempotency import HEADER, KEY_RULE, IdempotencyError
-from gemcare.common.schemas import _message, _where
+from gemcare.common.schemas import _message, _where, error_code
 
 logger = logging.getLogger("gemcare.api")
 
@@ -114,11 +114,7 @@ def validation_fields(errors: list[dict]) -> list[dict]:
             {
                 "field": _where(loc, "") if loc else "body",
                 "message": message,
-                "code": str(
-                    ApiErrorCode.UNKNOWN_FIELD
-                    if kind == "extra_forbidden"
-                    else ApiErrorCode.INVALID
-                ),
+                "code": error_code(item),
             }
         )
     return found

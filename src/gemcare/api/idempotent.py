@@ -7,13 +7,16 @@ got. The kept answer names the records it made, never a holder's details.
 
 import json
 from collections.abc import Callable
+from typing import Annotated
 
 from django.http import HttpRequest, JsonResponse
+from pydantic import WithJsonSchema
 
 from gemcare.api import errors
 from gemcare.api.auth import ApiCaller
 from gemcare.common.errors import ApplicationError
 from gemcare.common.idempotency import (
+    KEY_MAX_LENGTH,
     StoredResponse,
     idempotency_key_checked,
     idempotent_call,
@@ -21,6 +24,17 @@ from gemcare.common.idempotency import (
 )
 
 REPLAYED_HEADER = "Idempotent-Replayed"
+
+# What the header takes, as the OpenAPI document says it: 1 to 255 printable ASCII
+# characters, not only spaces (`idempotency_key_checked` refuses anything else).
+KEY_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": KEY_MAX_LENGTH,
+    "pattern": r"^[ -~]*[!-~][ -~]*$",
+}
+IdempotencyKeyHeader = Annotated[str, WithJsonSchema(KEY_SCHEMA)]
+OptionalIdempotencyKeyHeader = Annotated[str | None, WithJsonSchema(KEY_SCHEMA)]
 
 
 def answer_of(request: HttpRequest, work: Callable[[], StoredResponse]) -> StoredResponse:

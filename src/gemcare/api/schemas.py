@@ -150,7 +150,7 @@ def documented(
     for status, codes in sorted(by_status.items()):
         response[status] = ErrorOut
         listed = ", ".join(f"`{c}`" for c in codes)
-        extra[str(status)] = {
+        extra[status] = {
             "description": f"{_STATUS_WORDS.get(status, 'Error')}. Codes: {listed}.",
             "content": {
                 "application/json": {

@@ -17,6 +17,7 @@ from gemcare.common.schemas import (
 )
 from gemcare.partners.models import RepairCenter
 from gemcare.rules import vocabulary
+from gemcare.rules.money import MAX_AMOUNT, ZERO
 
 # A claim lists the services of one repair visit; more lines than this is not a claim.
 MAX_CLAIM_LINES = 50
@@ -31,6 +32,14 @@ class ClaimLineIn(InputSchema):
     sizes: bounded_int(1, MAX_SIZES) | None = None
 
 
+def estimates_fit_an_amount(lines: list) -> list:
+    """The approved amount and the holder's share are stored as amounts: what a claim's
+    estimates add up to must be one too (every door that files a claim checks it)."""
+    if sum((line.cost for line in lines), ZERO) > MAX_AMOUNT:
+        raise invalid(f"the estimates add up to more than {MAX_AMOUNT}", code="estimates_too_large")
+    return lines
+
+
 class ClaimIn(InputSchema):
     # Not after the filing (the service checks, with its own code), so not in the future.
     incident: Day
@@ -40,6 +49,11 @@ class ClaimIn(InputSchema):
     repairable: StrictBool = True
     maintenance_done: StrictBool = True
     channel: code(CHANNELS, "claim channel") = Claim.JEWELER
+
+    @field_validator("lines")
+    @classmethod
+    def _estimates_fit_an_amount(cls, lines: list) -> list:
+        return estimates_fit_an_amount(lines)
 
 
 class ReviewIn(InputSchema):
@@ -65,7 +79,9 @@ class RouteIn(InputSchema):
     @classmethod
     def _only_when_shipped(cls, center: str | None, info: ValidationInfo) -> str | None:
         if center is not None and info.data.get("route") not in (None, REPAIR_CENTER):
-            raise invalid("is named only when the route is repair_center")
+            raise invalid(
+                "is named only when the route is repair_center", code="repair_center_not_shipped"
+            )
         return center
 
 

@@ -48,9 +48,18 @@ def max_length_of(model, field: str) -> int:
     return model._meta.get_field(field).max_length
 
 
-def invalid(message: str) -> PydanticCustomError:
-    """The error a validator raises: its message is what the caller is told."""
-    return PydanticCustomError("gemcare_invalid", message)
+def invalid(message: str, *, code: str | None = None) -> PydanticCustomError:
+    """The error a validator raises: its message is what the caller is told; `code`, when a
+    rule across fields has its own (else `invalid`)."""
+    return PydanticCustomError("gemcare_invalid", message, {"code": code} if code else None)
+
+
+def error_code(item: dict) -> str:
+    """The code of one of pydantic's errors, in the words of the application."""
+    if item.get("type") == "extra_forbidden":
+        return str(CommonError.UNKNOWN_FIELD)
+    own = (item.get("ctx") or {}).get("code") if item.get("type") == "gemcare_invalid" else None
+    return str(own or CommonError.INVALID)
 
 
 # --- money -----------------------------------------------------------------------------------
@@ -85,10 +94,13 @@ MAX_MONEY = MAX_AMOUNT
 
 
 def bounded_int(low: int, high: int) -> Any:
-    """A whole number in [low, high]; booleans and floats are refused, as are digit strings
+    """A whole number in [low, high]; booleans and fractions are refused, as are digit strings
     of absurd length (pydantic would otherwise spend time converting them)."""
 
     def check(value: object) -> int:
+        # 4.0 is a whole number to JSON Schema, and so to a client generated from it.
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise invalid("must be a whole number")
         if isinstance(value, str):
@@ -308,9 +320,9 @@ def _message(error: dict) -> str:
 
 def _quotable_input(error: dict) -> object:
     """The value an error may quote: never the enclosing mapping of a missing field, nor any
-    mapping (it may hold a sensitive value under another key)."""
+    mapping or list (it may hold a sensitive value under another key)."""
     value = error.get("input")
-    if error["type"] == "missing" or isinstance(value, Mapping):
+    if error["type"] == "missing" or isinstance(value, Mapping | list | tuple):
         return None
     return value
 
@@ -318,14 +330,11 @@ def _quotable_input(error: dict) -> object:
 def input_errors(error: ValidationError, *, prefix: str = "") -> list[dict]:
     found = []
     for item in error.errors(include_url=False, include_input=True):
-        code = (
-            CommonError.UNKNOWN_FIELD if item["type"] == "extra_forbidden" else CommonError.INVALID
-        )
         found.append(
             {
                 "field": _where(item["loc"], prefix),
                 "message": _message(item),
-                "code": str(code),
+                "code": error_code(item),
                 "value": _quotable_input(item),
             }
         )

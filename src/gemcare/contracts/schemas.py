@@ -38,10 +38,14 @@ from gemcare.contracts.models import RECEIPT_LINE_MAX, Contract, Holder
 from gemcare.rules import vocabulary
 from gemcare.rules.refunds import PROVIDER
 
-_SSN = re.compile(r"\d{3}-\d{2}-\d{4}")
-_BANK_ACCOUNT = re.compile(r"\d{4,17}")
+# ASCII digits only (Python's \d takes any script's), as the OpenAPI patterns say.
+_SSN_PATTERN = r"[0-9]{3}-[0-9]{2}-[0-9]{4}"
+_BANK_ACCOUNT_PATTERN = r"[0-9]{4,17}"
 GOVERNMENT_ID_MAX_LENGTH = 40
-_GOVERNMENT_ID = re.compile(rf"[A-Za-z0-9 -]{{1,{GOVERNMENT_ID_MAX_LENGTH}}}")
+_GOVERNMENT_ID_PATTERN = rf"[A-Za-z0-9 -]{{1,{GOVERNMENT_ID_MAX_LENGTH}}}"
+_SSN = re.compile(_SSN_PATTERN)
+_BANK_ACCOUNT = re.compile(_BANK_ACCOUNT_PATTERN)
+_GOVERNMENT_ID = re.compile(_GOVERNMENT_ID_PATTERN)
 
 
 @sensitive_variables("value")
@@ -77,10 +81,14 @@ def _government_id(value: object) -> str:
     return value
 
 
-_SECRET = WithJsonSchema({"type": "string", "writeOnly": True})
-Ssn = Annotated[str, BeforeValidator(_ssn), _SECRET]
-BankAccount = Annotated[str, BeforeValidator(_bank_account), _SECRET]
-GovernmentId = Annotated[str, BeforeValidator(_government_id), _SECRET]
+def _secret(pattern: str) -> WithJsonSchema:
+    """A sensitive value's schema: write-only, empty or of its pattern."""
+    return WithJsonSchema({"type": "string", "writeOnly": True, "pattern": f"^({pattern})?$"})
+
+
+Ssn = Annotated[str, BeforeValidator(_ssn), _secret(_SSN_PATTERN)]
+BankAccount = Annotated[str, BeforeValidator(_bank_account), _secret(_BANK_ACCOUNT_PATTERN)]
+GovernmentId = Annotated[str, BeforeValidator(_government_id), _secret(_GOVERNMENT_ID_PATTERN)]
 State = code(vocabulary.US_STATES, "US state")
 
 
@@ -166,7 +174,10 @@ class SaleIn(InputSchema):
     def _recipient_of_a_gift(cls, recipient: HolderIn | None, info: ValidationInfo) -> Any:
         item = info.data.get("item")
         if recipient is not None and item is not None and not item.gift:
-            raise invalid("is named only for an item sold as a gift (item.gift)")
+            raise invalid(
+                "is named only for an item sold as a gift (item.gift)",
+                code="gift_recipient_without_gift",
+            )
         return recipient
 
 

@@ -11,7 +11,7 @@ import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 from gemcare.common.schemas import InputSchema, bounded_list, code, invalid, max_length_of, text
 from gemcare.webhooks.models import EVENTS, WebhookEndpoint
@@ -37,25 +37,46 @@ def _host_is_well_formed(host: str, *, bracketed: bool) -> bool:
     return True
 
 
+# A URL of the right form for JSON Schema may still not be one an endpoint takes (a user
+# name in it, a malformed host): those are refused with this code, which the API lists.
+URL_FORM = "webhook_url_malformed"
+
+
+def _malformed(message: str):
+    return invalid(message, code=URL_FORM)
+
+
 def _absolute_url(value: str) -> str:
     try:
         parts = urlsplit(value)
         port = parts.port
     except ValueError:
-        raise invalid("is not an absolute http(s) URL") from None
+        raise _malformed("is not an absolute http(s) URL") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise invalid("is not an absolute http(s) URL")
+        raise _malformed("is not an absolute http(s) URL")
     if parts.username or parts.password:
-        raise invalid("must not carry a user name or password")
+        raise _malformed("must not carry a user name or password")
     if not _host_is_well_formed(parts.hostname, bracketed="[" in parts.netloc):
-        raise invalid("does not name a host")
+        raise _malformed("does not name a host")
     if port == 0:
-        raise invalid("has a port that is not from 1 to 65535")
+        raise _malformed("has a port that is not from 1 to 65535")
     return value
 
 
+_URL_MAX = max_length_of(WebhookEndpoint, "url")
 Url = Annotated[
-    text(max_length_of(WebhookEndpoint, "url"), min_length=1), AfterValidator(_absolute_url)
+    text(_URL_MAX, min_length=1),
+    AfterValidator(_absolute_url),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "uri",
+            "pattern": "^https?://[^/?#@\\s]+([/?#][^\\s]*)?$",
+            "minLength": 1,
+            "maxLength": _URL_MAX,
+            "examples": ["https://pos.example.com/gemcare/webhooks"],
+        }
+    ),
 ]
 
 

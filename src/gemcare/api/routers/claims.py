@@ -26,7 +26,7 @@ from gemcare.api.claim_schemas import (
     CompletionIn,
     CompletionOut,
 )
-from gemcare.api.idempotent import idempotent_response
+from gemcare.api.idempotent import OptionalIdempotencyKeyHeader, idempotent_response
 from gemcare.api.schemas import documented, known_filters_only
 from gemcare.api.selectors import cursor_of, cursor_read
 from gemcare.claims.models import Claim, ClaimLine
@@ -40,6 +40,12 @@ from gemcare.partners.models import ApiKey
 router = Router(tags=["claims"])
 
 CLAIM_NOT_FOUND = {404: ["claim_not_found"]}
+FILING_KEY = Header(
+    default=None,
+    alias=HEADER,
+    description="Optional: the same value on every retry of this filing (1 to 255 "
+    "characters). Kept 48 hours: a retry replays the first answer.",
+)
 
 
 def _reimbursement_out(reimbursement) -> dict:
@@ -111,6 +117,7 @@ def claim_out(claim: Claim) -> dict:
             409: ["claim_open", "not_picked_up", "out_of_order", "idempotency_in_flight"],
             422: [
                 "incident_after_filing",
+                "estimates_too_large",
                 "idempotency_key_required",
                 "idempotency_key_reused",
             ],
@@ -122,12 +129,7 @@ def claim_out(claim: Claim) -> dict:
 def claims_create(
     request: HttpRequest,
     claim: ApiClaimIn,
-    idempotency_key: str | None = Header(
-        default=None,
-        alias=HEADER,
-        description="Optional: the same value on every retry of this filing (1 to 255 "
-        "characters). Kept 48 hours: a retry replays the first answer.",
-    ),
+    idempotency_key: OptionalIdempotencyKeyHeader = FILING_KEY,
 ):
     """File a claim on one of the key's contracts; the rules decide it at once and the
     answer carries the decision: the approved amount, the holder's share, what the plan may
@@ -217,7 +219,7 @@ def claims_get(request: HttpRequest, number: str):
                 "contract_not_active",
                 "repair_center_not_approved",
             ],
-            422: ["repair_center_required"],
+            422: ["repair_center_required", "repair_center_not_shipped"],
         },
         body=True,
         example=ROUTE_EXAMPLE,

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Header, Query
 
 from gemcare.api.auth import api_caller, require_scope, scoped
-from gemcare.api.idempotent import idempotent_response
+from gemcare.api.idempotent import OptionalIdempotencyKeyHeader, idempotent_response
 from gemcare.api.routers.contracts import contract_summary, router
 from gemcare.api.schemas import (
     CancellationOut,
@@ -79,7 +79,11 @@ def _summary_answer(contract, status: int = 200) -> StoredResponse:
     operation_id="contracts_refund_quote",
     **documented(
         {200: RefundQuoteOut},
-        {404: ["contract_not_found"], 409: ["contract_not_active", "out_of_order"]},
+        {
+            404: ["contract_not_found"],
+            409: ["contract_not_active", "out_of_order"],
+            422: ["invalid", "unknown_field"],
+        },
     ),
 )
 def contracts_refund_quote(request: HttpRequest, number: str, query: Query[RefundQuoteQuery]):
@@ -157,7 +161,7 @@ def contracts_cancel(
     request: HttpRequest,
     number: str,
     cancellation: HolderCancellationIn,
-    idempotency_key: str | None = IDEMPOTENCY_KEY,
+    idempotency_key: OptionalIdempotencyKeyHeader = IDEMPOTENCY_KEY,
 ):
     """The holder cancels (through the store). The refund is the one the refund quote shows
     for that date: full in the free look (the plan is then `voided`), else the unearned part
@@ -197,7 +201,7 @@ def contracts_return(
     request: HttpRequest,
     number: str,
     item_return: DateIn,
-    idempotency_key: str | None = IDEMPOTENCY_KEY,
+    idempotency_key: OptionalIdempotencyKeyHeader = IDEMPOTENCY_KEY,
 ):
     """The customer returned the item: in the free look with no services received (or
     before a layaway's pickup) the plan is `voided` with a full refund, and the receipt line
@@ -240,7 +244,7 @@ def contracts_transfer(
     request: HttpRequest,
     number: str,
     transfer: TransferToIn,
-    idempotency_key: str | None = IDEMPOTENCY_KEY,
+    idempotency_key: OptionalIdempotencyKeyHeader = IDEMPOTENCY_KEY,
 ):
     """The plan passes to a new holder from `date`; the history of holders is kept. A
     lifetime plan does not transfer, except once to the recipient of an item sold as a gift."""
@@ -277,7 +281,7 @@ def contracts_pickup(
     request: HttpRequest,
     number: str,
     pickup: DateIn,
-    idempotency_key: str | None = IDEMPOTENCY_KEY,
+    idempotency_key: OptionalIdempotencyKeyHeader = IDEMPOTENCY_KEY,
 ):
     """A sale registered with `pending_pickup: true` is picked up: the plan becomes
     `active`, and its coverage, free look and term start on `date` (`sold_on` becomes the

@@ -11,13 +11,13 @@ from ninja import Field, Header, Schema
 from pydantic import model_validator
 
 from gemcare.api.auth import require_scope, scoped
-from gemcare.api.idempotent import idempotent_response
+from gemcare.api.idempotent import IdempotencyKeyHeader, idempotent_response
 from gemcare.api.models import Quote, QuoteItem
 from gemcare.api.routers.contracts import router
 from gemcare.api.schemas import documented
 from gemcare.api.selectors import quote_price_for
 from gemcare.common.idempotency import HEADER, StoredResponse
-from gemcare.common.schemas import PositiveMoney, max_length_of, text
+from gemcare.common.schemas import PositiveMoney, invalid, max_length_of, text
 from gemcare.contracts.models import Contract
 from gemcare.contracts.schemas import HolderIn, SaleIn
 from gemcare.contracts.selectors import store_for_sale
@@ -39,6 +39,13 @@ SALE_EXAMPLE = {
     },
     "holder": {"name": "Ada Holder", "state": "TX", "email": "ada@example.com"},
 }
+
+
+SALE_KEY = Header(
+    alias=HEADER,
+    description="Required: the same value on every retry of this sale (1 to 255 characters). "
+    "Kept 48 hours: a retry replays the first answer.",
+)
 
 
 class ContractSaleIn(SaleIn):
@@ -65,7 +72,7 @@ class ContractSaleIn(SaleIn):
     @model_validator(mode="after")
     def _quote_with_its_line(self):
         if (self.quote_id is None) != (self.quote_line is None):
-            raise ValueError("quote_id and quote_line are given together")
+            raise invalid("quote_id and quote_line are given together", code="quote_line_required")
         return self
 
 
@@ -143,7 +150,10 @@ def sale_out(contract: Contract, store: Store, product: str) -> dict:
             422: [
                 "idempotency_key_required",
                 "idempotency_key_reused",
+                "unknown_product",
                 "price_mismatch",
+                "quote_line_required",
+                "gift_recipient_without_gift",
                 "quote_line_unknown",
                 "sold_after_purchase",
                 "plan_must_be_sold_with_item",
@@ -155,11 +165,7 @@ def sale_out(contract: Contract, store: Store, product: str) -> dict:
 def contracts_create(
     request: HttpRequest,
     sale: ContractSaleIn,
-    idempotency_key: str = Header(
-        alias=HEADER,
-        description="Required: the same value on every retry of this sale (1 to 255 "
-        "characters). Kept 48 hours: a retry replays the first answer.",
-    ),
+    idempotency_key: IdempotencyKeyHeader = SALE_KEY,
 ):
     """Register the sale of a plan on one item of a receipt line. A second live plan on the
     same retailer's receipt number and line is refused (`duplicate_sale`), with or without

@@ -82,7 +82,10 @@ def _next_cursor(below: int | None) -> str | None:
     operation_id="webhooks_endpoints_create",
     **documented(
         {201: EndpointCreatedOut},
-        {**NOT_ALLOWED, 422: ["webhook_url_not_allowed", "webhook_url_not_public"]},
+        {
+            **NOT_ALLOWED,
+            422: ["webhook_url_malformed", "webhook_url_not_allowed", "webhook_url_not_public"],
+        },
         body=True,
         example=ENDPOINT_EXAMPLE,
     ),
