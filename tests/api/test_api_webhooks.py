@@ -150,13 +150,16 @@ def test_a_test_key_registers_a_test_endpoint_seen_by_test_keys_only(store, api,
     ]
 
 
+MALFORMED = "webhook_url_malformed"
+
+
 @pytest.mark.parametrize(
     ("body", "field", "code"),
     [
-        ({"url": "ftp://example.com/x", "events": ["refund.paid"]}, "url", "invalid"),
-        ({"url": "https://u:p@example.com/x", "events": ["refund.paid"]}, "url", "invalid"),
-        ({"url": "https://example.com:99999/x", "events": ["refund.paid"]}, "url", "invalid"),
-        ({"url": "https://exa mple.com/x", "events": ["refund.paid"]}, "url", "invalid"),
+        ({"url": "ftp://example.com/x", "events": ["refund.paid"]}, "url", MALFORMED),
+        ({"url": "https://u:p@example.com/x", "events": ["refund.paid"]}, "url", MALFORMED),
+        ({"url": "https://example.com:99999/x", "events": ["refund.paid"]}, "url", MALFORMED),
+        ({"url": "https://exa mple.com/x", "events": ["refund.paid"]}, "url", MALFORMED),
         ({"url": "https://e.com/" + "x" * 600, "events": ["refund.paid"]}, "url", "invalid"),
         ({"url": "", "events": ["refund.paid"]}, "url", "invalid"),
         ({"url": 12, "events": ["refund.paid"]}, "url", "invalid"),

@@ -262,7 +262,7 @@ def test_a_malformed_url_is_refused_by_the_schema(url):
     with pytest.raises(InvalidInput) as refused:
         validate_input(EndpointIn, {"url": url, "events": ["refund.paid"]})
     assert refused.value.field == "url"
-    assert refused.value.code == "invalid"
+    assert refused.value.code == "webhook_url_malformed"
 
 
 # --- before each attempt -------------------------------------------------------------------
