@@ -176,6 +176,9 @@ def review(claim, *, caller: Caller | None = None, **values: object):
     """An adjuster's review through the real service: confirm, `approved=...` or `deny=True`."""
     if caller is None:
         caller = Caller.provider(adjuster_make())
+    if values.get("deny") or "approved" in values:
+        # Denying or changing the amount takes the adjuster's written reason.
+        values.setdefault("note", "reviewed in a test")
     return claim_review(caller=caller, claim=claim, review=validate_input(ReviewIn, values))
 
 

@@ -104,7 +104,7 @@ def test_a_decided_or_completed_claim_never_blocks_the_next(presets):
 def test_an_adjusters_denial_closes_the_claim(presets):
     contract = sell("care-jewelry-lifetime", state="TX", price="5000.00")
     waiting = big_claim(contract)
-    review(waiting, deny=True)
+    review(waiting, deny=True, note="not covered after all")
 
     assert file_one_open(contract, filed="2024-06-11").status == APPROVED
 

@@ -4,7 +4,14 @@ from django.contrib import admin, messages
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from gemcare.claims.models import AWAITING_REVIEW, Claim, ClaimDecision, ClaimLine, Reimbursement
+from gemcare.claims.models import (
+    AWAITING_REVIEW,
+    Claim,
+    ClaimDecision,
+    ClaimLine,
+    ClaimPhoto,
+    Reimbursement,
+)
 from gemcare.claims.schemas import ReviewIn
 from gemcare.claims.services import claim_review
 from gemcare.common.admin import ReadOnlyAdmin, ReadOnlyInline
@@ -51,6 +58,14 @@ class ReimbursementInline(ReadOnlyInline):
     model = Reimbursement
 
 
+class ClaimPhotoInline(ReadOnlyInline):
+    """What was uploaded and by whom; the photos themselves are seen on the claim's page in
+    the back office, which checks the caller (never a public URL)."""
+
+    model = ClaimPhoto
+    fields = ["uploaded_at", "content_type", "size", "uploaded_by"]
+
+
 def _caller(user) -> Caller:
     """The adjuster reviewing; a superuser without a staff record acts as an administrator."""
     if user.is_superuser and getattr(user, "provider_staff", None) is None:
@@ -87,11 +102,19 @@ class ClaimAdmin(ReadOnlyAdmin):
         "needs_review",
         "status",
     ]
-    list_filter = ["status", "decision", "fulfilment", "needs_review", "cause", "channel"]
+    list_filter = [
+        "status",
+        "decision",
+        "fulfilment",
+        "needs_review",
+        "review_open",
+        "cause",
+        "channel",
+    ]
     search_fields = ["number", "contract__number"]
     date_hierarchy = "filed_on"
     list_select_related = ["contract"]
-    inlines = [ClaimLineInline, ClaimDecisionInline, ReimbursementInline]
+    inlines = [ClaimLineInline, ClaimDecisionInline, ReimbursementInline, ClaimPhotoInline]
     actions = [confirm]
 
     def has_change_permission(self, request, obj=None) -> bool:

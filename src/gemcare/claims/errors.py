@@ -30,3 +30,26 @@ class ClaimError(ErrorCode):
         "repair_center_not_approved",
         "The repair center is not approved by the provider: choose an approved one.",
     )
+    REVIEW_NOT_REQUESTABLE = (
+        "review_not_requestable",
+        "Only a claim the rules denied can be reviewed by a person on request; this one was "
+        "not denied by the rules, or an adjuster has already decided it.",
+    )
+    REVIEW_ALREADY_REQUESTED = (
+        "review_already_requested",
+        "A person's review of this claim has already been asked for.",
+    )
+    REASON_REQUIRED = (
+        "review_reason_required",
+        "A written reason is required to deny a claim or change its amount.",
+    )
+    ABOVE_ESTIMATE = (
+        "above_estimate",
+        "An adjuster may approve at most the claim's total estimate, and never more than the "
+        "item's purchase price.",
+    )
+    ABOVE_REMAINING_LIMIT = (
+        "above_remaining_limit",
+        "The amount is above what the plan's aggregate limit still allows.",
+    )
+    TOO_MANY_PHOTOS = "too_many_photos", "A claim carries at most 10 photos."

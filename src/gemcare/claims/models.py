@@ -3,6 +3,11 @@
 A claim's lines and every decision on it are kept: the engine's first decision and each
 adjuster's confirmation or change are `ClaimDecision` rows. The claim carries the decision in
 force, so lists and reports need no joins.
+
+A claim the rules deny may be reviewed by a person when its holder (or the jeweler who filed
+it) asks, once (RULEBOOK 4): the request is kept on the claim (`review_requested_on`, its
+reason, who asked) and `review_open` stays true until an adjuster decides. Photos of the
+item are `ClaimPhoto` rows naming files in the default storage, never served publicly.
 """
 
 from django.conf import settings
@@ -30,7 +35,8 @@ OPEN_STATUSES = frozenset({AWAITING_REVIEW, APPROVED})
 TRANSITIONS = {
     AWAITING_REVIEW: {APPROVED, DENIED},
     APPROVED: {FULFILLED},
-    DENIED: set(),
+    # Only through an adjuster's review of a denial whose holder asked for a person.
+    DENIED: {APPROVED},
     RETURNED_TO_JEWELER: set(),
     FULFILLED: set(),
 }
@@ -74,10 +80,22 @@ class Claim(models.Model):
     repair_center = models.ForeignKey(
         RepairCenter, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
+    # A person's review of the rules' denial, asked for once by the holder or the jeweler.
+    review_requested_on = models.DateField(null=True, blank=True)
+    review_request_reason = models.CharField(max_length=1000, blank=True, default="", db_default="")
+    review_requested_by = models.CharField(max_length=64, blank=True, default="", db_default="")
+    # Asked for and not yet decided by an adjuster.
+    review_open = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [
+            # The denials waiting for a person's review, oldest first (the adjuster queue).
+            models.Index(
+                fields=["filed_on", "id"],
+                condition=models.Q(review_open=True),
+                name="claim_review_requested",
+            ),
             # The adjuster queue, oldest first; the 60-day unpaid list.
             models.Index(
                 fields=["filed_on", "id"],
@@ -141,6 +159,30 @@ class ClaimDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} decision: {self.decision}"
+
+
+# The most photos one claim may carry.
+MAX_PHOTOS_PER_CLAIM = 10
+
+
+class ClaimPhoto(models.Model):
+    """A photo of the claimed item, checked and stripped of its metadata on the way in
+    (gemcare.common.uploads). `stored_name` names it in the default storage; it is read only
+    through a page that checks the caller may see the claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="photos")
+    stored_name = models.CharField(max_length=255, unique=True)
+    content_type = models.CharField(max_length=32)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The caller's label, as the audit log shows it ("user:12", "holder:4").
+    uploaded_by = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["claim", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} of {self.claim_id}"
 
 
 class Reimbursement(models.Model):

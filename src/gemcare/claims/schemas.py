@@ -1,4 +1,5 @@
-"""The typed input of the claim services: a claim as filed, a review, a route, a fulfilment."""
+"""The typed input of the claim services: a claim as filed, a review, a request for a
+person's review, a route, a fulfilment."""
 
 from pydantic import StrictBool, ValidationInfo, field_validator
 
@@ -56,12 +57,24 @@ class ClaimIn(InputSchema):
         return estimates_fit_an_amount(lines)
 
 
+# The longest written reason an adjuster or a holder gives.
+REASON_MAX = 1000
+
+
 class ReviewIn(InputSchema):
-    """An adjuster's review: confirm (nothing given), lower the amount, or deny."""
+    """An adjuster's review: confirm (nothing given), change the amount, or deny. The note is
+    the written reason, required to deny or to change the amount (the service checks, as it
+    alone knows the amount in force); it is kept with the decision and in the audit log."""
 
     approved: Money | None = None
     deny: StrictBool = False
-    note: text(300) = ""
+    note: text(REASON_MAX) = ""
+
+
+class ReviewRequestIn(InputSchema):
+    """A holder's (or the jeweler's) request that a person review the rules' denial."""
+
+    reason: text(REASON_MAX, min_length=1)
 
 
 ROUTE_CODES = [value for value, _ in ROUTES]
