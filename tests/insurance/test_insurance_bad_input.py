@@ -63,7 +63,7 @@ BIND_PROBES = {
     "installments 0": ({"installments": 0}, "installments"),
     "installments -1": ({"installments": -1}, "installments"),
     "installments true": ({"installments": True}, "installments"),
-    "installments 12.0": ({"installments": 12.0}, "installments"),
+    "installments 12.5": ({"installments": 12.5}, "installments"),
     "installments as 10 MB of digits": ({"installments": TEN_MB}, "installments"),
     "installments not offered": ({"installments": 6}, "installments"),
     "NUL in the address": ({"address": NUL}, "address"),

@@ -255,6 +255,6 @@ def test_a_customer_page_opens_only_in_a_holders_session(rf, db):
     holder_session_open(request, holder)
     opened = my_plans(request)
 
-    assert refused.status_code == 302 and refused["Location"] == "/?next=%2Fmy-plans%2F"
+    assert refused.status_code == 302 and refused["Location"] == "/my-plan/?next=%2Fmy-plans%2F"
     assert opened.status_code == 200 and opened.content == f"holder:{holder.pk}".encode()
     assert "private" in opened["Cache-Control"]

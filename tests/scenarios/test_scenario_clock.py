@@ -150,9 +150,9 @@ def test_an_event_without_a_date_plays_on_the_real_today_and_a_refusal_resets_th
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"state": ["OK"]}, "state: is not a US state (got ['OK'])"),
+        ({"state": ["OK"]}, "state: is not a US state"),
         ({"purchased": "2024-02-30"}, "purchased: is not a date (expected YYYY-MM-DD)"),
-        ({"item": ["ring"]}, "item: must be a mapping of keys (got ['ring'])"),
+        ({"item": ["ring"]}, "item: must be a mapping of keys"),
         ({"events": "quote"}, "events: must be a list"),
         ({"events": [{"quote": {}}] * 1001}, "events: has too many entries (at most 1000)"),
         ({"policy": {}}, "product: a scenario names either `product` or `policy`"),

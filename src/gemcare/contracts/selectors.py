@@ -7,10 +7,12 @@ like a row that does not exist, so nothing leaks.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Replace
 
 from gemcare.catalog.selectors import plan_terms_by_version_id
 from gemcare.common.callers import Caller, caller_required, caller_scope
@@ -20,12 +22,15 @@ from gemcare.contracts.models import (
     ACTIVE,
     EXHAUSTED,
     PENDING_PICKUP,
+    RECEIPT_LINE_RELEASED,
+    VOIDED,
     Contract,
     Holder,
     HolderPeriod,
 )
 from gemcare.partners.models import Store
 from gemcare.rules.adjudication import ContractFacts, claims_value
+from gemcare.rules.products import TRANSFER_ANY, TRANSFER_GIFT_RECIPIENT_ONCE, PlanTerms
 from gemcare.rules.refunds import (
     HOLDER,
     PENALTY_PERIOD_DAYS,
@@ -238,4 +243,179 @@ def refund_preview(
             )
         ),
         claim_in_review=any(status == AWAITING_REVIEW for status, _ in claims),
+    )
+
+
+# --- what the jeweler portal reads -----------------------------------------------------------
+
+RETURN = "return"
+CANCEL = "cancel"
+TRANSFER = "transfer"
+PICKUP = "pickup"
+CONTRACT_ACTIONS = (RETURN, CANCEL, TRANSFER, PICKUP)
+
+
+def contract_transferable(contract: Contract) -> bool:
+    """Whether the product lets the contract pass to a new holder now (RULEBOOK 3): a care
+    plan always, an `ljpp-lifetime` plan once, to the recipient of an item sold as a gift."""
+    terms = plan_terms_by_version_id(contract.product_version_id)
+    if terms.transfer == TRANSFER_ANY:
+        return True
+    if terms.transfer == TRANSFER_GIFT_RECIPIENT_ONCE and contract.item_is_gift:
+        return not contract.holders.filter(reason=HolderPeriod.GIFT_RECIPIENT).exists()
+    return False
+
+
+def contract_actions(*, caller: Caller, contract: Contract, on: dt.date) -> frozenset[str]:
+    """Which of "return", "cancel", "transfer" and "pickup" the rules allow on `on` (a
+    page shows only those; each service still refuses on its own, for a page gone stale):
+
+    - cancel: the status may be cancelled, `on` is not before the latest event, and no claim
+      awaits review (`claim_in_review`);
+    - return: as cancel, and the refund the preview works out for `on` voids the plan (in
+      the free look with no services received, or before a layaway's pickup);
+    - transfer: the contract is active, `on` is not before the latest event, and the
+      product lets it pass to a new holder (`contract_transferable`);
+    - pickup: the plan waits for its item's pickup.
+    """
+    from gemcare.claims.models import AWAITING_REVIEW
+
+    if not contract_is_visible(contract, caller=caller):
+        raise NotFound("contract", contract.number)
+    allowed: set[str] = set()
+    in_order = on >= contract.last_event_on
+    if contract.status == PENDING_PICKUP and in_order:
+        allowed.add(PICKUP)
+    if contract.status == ACTIVE and in_order and contract_transferable(contract):
+        allowed.add(TRANSFER)
+    if contract.status in CANCELLABLE and in_order:
+        claims = contract_claim_facts(contract.pk)
+        if not any(status == AWAITING_REVIEW for status, _ in claims):
+            allowed.add(CANCEL)
+            with translate_rule_errors():
+                decision = plan_refund(cancellation_facts(contract, claims, cancel_on=on))
+            if decision.status == VOIDED:
+                allowed.add(RETURN)
+    return frozenset(allowed)
+
+
+# The most contracts one page of a search holds.
+SEARCH_PAGE_MAX = 100
+_PHONE_LIKE = re.compile(r"\+?[\d\s().-]{4,40}")
+# What a phone number may be written with besides its digits.
+_PHONE_PUNCTUATION = (" ", "-", "(", ")", ".", "+")
+
+
+def _phone_digits():
+    expression = F("holder__phone")
+    for sign in _PHONE_PUNCTUATION:
+        expression = Replace(expression, Value(sign), Value(""))
+    return expression
+
+
+def contracts_search(
+    *,
+    caller: Caller,
+    text: str = "",
+    status: str | None = None,
+    before_id: int | None = None,
+    limit: int = 25,
+    is_test: bool = False,
+) -> tuple[list[Contract], int | None]:
+    """A page of the caller's contracts matching `text`, newest first by id, and the id the
+    next page starts below (None on the last page).
+
+    One box finds a plan by its number, its receipt number, its holder's name (any part of
+    it, any case), email (the whole address, any case) or phone (the digits, however they
+    were written: "(555) 010-0199" is found by "5550100199" and by "0100199"). Empty text
+    lists the caller's contracts. Only the caller's: another retailer's (or store's) never
+    match. Live records only unless `is_test` says otherwise."""
+    if not 1 <= limit <= SEARCH_PAGE_MAX:
+        raise ValueError(f"a page holds 1 to {SEARCH_PAGE_MAX} contracts")
+    query = contracts_visible(caller=caller, is_test=is_test).select_related(
+        "holder", "store", "product_version__product"
+    )
+    text = (text or "").strip()
+    if "\x00" in text:
+        return [], None  # no record holds a NUL, and PostgreSQL refuses one in a query
+    if text:
+        match = (
+            Q(number=text.upper())
+            | Q(receipt_number=text)
+            | Q(holder__name__icontains=text)
+            | Q(holder__email__iexact=text)
+        )
+        digits = re.sub(r"\D", "", text)
+        if _PHONE_LIKE.fullmatch(text) and len(digits) >= 4:
+            query = query.annotate(holder_phone_digits=_phone_digits())
+            match |= Q(holder_phone_digits__contains=digits)
+        query = query.filter(match)
+    if status is not None:
+        query = query.filter(status=status)
+    if before_id is not None:
+        query = query.filter(pk__lt=before_id)
+    rows = list(query.order_by("-pk")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, rows[-1].pk if more else None
+
+
+def contract_on_receipt_line(
+    *, caller: Caller, receipt_number: str, receipt_line: int, is_test: bool = False
+) -> Contract | None:
+    """The caller's plan holding a receipt line (the one a `duplicate_sale` refers to), if
+    the caller may see it."""
+    return (
+        contracts_visible(caller=caller, is_test=is_test)
+        .filter(receipt_number=receipt_number, receipt_line=receipt_line)
+        .exclude(status__in=RECEIPT_LINE_RELEASED)
+        .order_by("-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ContractOverview:
+    """What a plan's page shows: the contract, its terms, its claims and holders, what it may
+    still pay and what may be done with it today."""
+
+    contract: Contract
+    terms: PlanTerms
+    covered_services: tuple[str, ...]  # service codes for the item's kind
+    claims: tuple
+    holders: tuple[HolderPeriod, ...]
+    remaining_limit: Decimal | None  # None: no aggregate limit
+    actions: frozenset[str]
+    on: dt.date
+
+
+def contract_overview(
+    *, caller: Caller, number: str, on: dt.date, is_test: bool = False
+) -> ContractOverview:
+    """The caller's contract `number` with everything its page shows; another tenant's is
+    NotFound, exactly like a number that does not exist."""
+    from gemcare.claims.selectors import claims_visible
+
+    contract = contract_get(caller=caller, number=number, is_test=is_test)
+    facts = contract_facts(contract)
+    terms = facts.terms
+    services = tuple(
+        service.service
+        for (kind, _), service in terms.services.items()
+        if kind == contract.item_kind
+        and (contract.item_water_resistant or not service.requires_water_resistant)
+    )
+    claims = tuple(
+        claims_visible(caller=caller).filter(contract=contract).order_by("filed_on", "pk")
+    )
+    holders = tuple(contract.holders.select_related("holder").order_by("since", "pk"))
+    return ContractOverview(
+        contract=contract,
+        terms=terms,
+        covered_services=services,
+        claims=claims,
+        holders=holders,
+        remaining_limit=facts.remaining_limit,
+        actions=contract_actions(caller=caller, contract=contract, on=on),
+        on=on,
     )

@@ -1,8 +1,10 @@
-"""The customer site: public pages, and the pages of a holder's session (to come).
+"""The customer site's public pages: home, the plans and what they cover, how it works, the
+questions a holder asks, and the certificate check.
 
-The home page has the one thing a customer can do today without signing in: check a plan
-certificate. Its form is a plain GET to `/verify/` with the code, which goes on to the
-certificate's verification page, so it works with no JavaScript at all.
+The home page's certificate check is a plain GET to `/verify/` with the code, which goes on
+to the certificate's verification page, so it works with no JavaScript at all. The plan
+pages are drawn from the catalog (`customer.selectors`); the numbers the explanatory pages
+quote come from the rules core and the published terms, never from the templates.
 """
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -10,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from gemcare.portals.customer.selectors import plan_published, plans_published, site_numbers
 from gemcare.portals.web import FormState
 
 # The longest code the verification page reads (gemcare.contracts.certificates).
@@ -34,3 +37,23 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
         form = FormState({"code": code[:CODE_MAX_LENGTH]}, {"code": problem})
         return render(request, "portals/customer/home.html", {"form": form}, status=422)
     return HttpResponseRedirect(reverse("contract_verify", args=[code]))
+
+
+@require_safe
+def plans(request: HttpRequest) -> HttpResponse:
+    return render(request, "portals/customer/plans.html", {"plans": plans_published()})
+
+
+@require_safe
+def plan(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "portals/customer/plan.html", {"plan": plan_published(code=code)})
+
+
+@require_safe
+def how_it_works(request: HttpRequest) -> HttpResponse:
+    return render(request, "portals/customer/how_it_works.html", {"numbers": site_numbers()})
+
+
+@require_safe
+def questions(request: HttpRequest) -> HttpResponse:
+    return render(request, "portals/customer/questions.html", {"numbers": site_numbers()})

@@ -1,40 +1,47 @@
-"""What the jeweler portal's pages read, always through the caller's scope.
+"""What the jeweler portal reads beyond the domain's selectors: the plans offered for an
+item as the counter types it."""
 
-Live records only: test-mode sales and claims (made with a test API key) never count in a
-jeweler's figures, as they never reach a live list of the API.
-"""
-
-import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
-from gemcare.claims.models import OPEN_STATUSES
-from gemcare.claims.selectors import claims_visible
+from gemcare.catalog.selectors import plan_versions_on_sale
 from gemcare.common.callers import Caller
-from gemcare.common.clock import today
-from gemcare.contracts.selectors import contracts_visible
+from gemcare.common.schemas import validate_input
+from gemcare.contracts.schemas import QuoteIn
+from gemcare.contracts.services import contract_quote
 
 
 @dataclass(frozen=True, slots=True)
-class DashboardFigures:
-    month_start: dt.date
-    on: dt.date
-    plans_sold: int  # sold from the first of the month to today
-    open_claims: int  # awaiting review, or approved with the work not yet done
+class Offer:
+    product: str
+    name: str
+    term_years: int | None  # None: the lifetime of the holder
+    offered: bool
+    price: Decimal | None
+    reason_code: str | None  # why it is not offered
+    reason_words: str
 
 
-def dashboard_figures(*, caller: Caller) -> DashboardFigures:
-    """The caller's plans sold this month (by purchase date, the platform's today) and their
-    open claims: a store's for an associate tied to one, the retailer's for a manager."""
-    on = today()
-    month_start = on.replace(day=1)
-    sold = (
-        contracts_visible(caller=caller, is_test=False)
-        .filter(purchased_on__gte=month_start, purchased_on__lte=on)
-        .count()
-    )
-    open_claims = (
-        claims_visible(caller=caller, is_test=False).filter(status__in=OPEN_STATUSES).count()
-    )
-    return DashboardFigures(
-        month_start=month_start, on=on, plans_sold=sold, open_claims=open_claims
-    )
+def counter_offers(*, caller: Caller, kind: str, price: Decimal) -> list[Offer]:
+    """Every plan on sale for an item of `kind` and `price`: its price, or why it is not
+    offered, as the quoting service gives it (nothing is priced here, and nothing is kept:
+    the counter asks again at every keystroke, unlike a cart quote)."""
+    offers = []
+    for version in plan_versions_on_sale():
+        code = version.product.code
+        quote = contract_quote(
+            caller=caller,
+            quote=validate_input(QuoteIn, {"product": code, "kind": kind, "price": price}),
+        )
+        offers.append(
+            Offer(
+                product=code,
+                name=version.name,
+                term_years=version.term_years,
+                offered=quote.offer,
+                price=quote.price,
+                reason_code=quote.reason_code,
+                reason_words=quote.reason.words,
+            )
+        )
+    return offers
