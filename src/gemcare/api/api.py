@@ -28,6 +28,7 @@ Amounts are strings with two decimals; dates are ISO 8601 (YYYY-MM-DD).
 See docs/partner-api.md for a whole checkout.
 """
 
+
 class PartnerApi(NinjaAPI):
     """The API, whose OpenAPI document is made once per process: it describes the code, which
     does not change while the process runs, and making it takes about a second."""
