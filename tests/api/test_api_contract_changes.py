@@ -167,9 +167,11 @@ def test_a_cancellation_answers_with_its_refund(api, plan):
         "2024-07-01",
     )
     assert Contract.objects.get(pk=plan.pk).status == "cancelled"
+    before = snapshot(plan), row_counts()
     again = api.post(f"/contracts/{plan.number}/cancellations", {"date": "2024-06-01"})
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "contract_not_active"
+    assert (snapshot(plan), row_counts()) == before
 
 
 def test_a_cancellation_with_a_duplicate_warranty_refunds_in_full(api, plan):
@@ -230,9 +232,11 @@ def test_a_cancellation_waits_for_a_claim_in_review(api, store):
         incident="2024-04-30",
         filed="2024-05-01",
     )
+    before = snapshot(lifetime), row_counts()
     response = api.post(f"/contracts/{lifetime.number}/cancellations", {"date": "2024-06-01"})
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "claim_in_review"
+    assert (snapshot(lifetime), row_counts()) == before
     quote = api.get(f"/contracts/{lifetime.number}/refund-quote").json()
     assert quote["claim_in_review"] is True
 
@@ -292,15 +296,18 @@ def test_a_transfer_gives_the_plan_to_its_new_holder(api, plan):
 
 def test_a_lifetime_plan_does_not_transfer(api, store):
     lifetime = sell("ljpp-lifetime", "TX", "1200.00", store=store)
+    before = snapshot(lifetime), row_counts()
     response = api.post(
         f"/contracts/{lifetime.number}/transfers",
         {"date": "2024-05-01", "holder": {"name": "Ben Holder", "state": "TX"}},
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "not_transferable"
+    assert (snapshot(lifetime), row_counts()) == before
 
 
 def test_a_transfer_never_echoes_a_sensitive_value(api, plan):
+    before = snapshot(plan), row_counts()
     response = api.post(
         f"/contracts/{plan.number}/transfers",
         {"date": "2024-05-01", "holder": {"name": "Ben", "state": "TX", "ssn": "12-34"}},
@@ -308,6 +315,7 @@ def test_a_transfer_never_echoes_a_sensitive_value(api, plan):
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "holder.ssn"
     assert "12-34" not in response.content.decode()
+    assert (snapshot(plan), row_counts()) == before
 
 
 # --- layaway --------------------------------------------------------------------------------
@@ -329,9 +337,12 @@ def test_a_layaway_sale_is_picked_up_later(api, store):
         "2024-05-20",
         "2027-05-20",
     )
+    picked = Contract.objects.get(number=number)
+    before = snapshot(picked), row_counts()
     again = api.post(f"/contracts/{number}/pickup", {"date": "2024-05-21"})
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "not_pending_pickup"
+    assert (snapshot(picked), row_counts()) == before
 
 
 def test_a_layaway_cancelled_before_pickup_refunds_in_full(api, store):

@@ -126,9 +126,11 @@ def test_the_free_look_counts_from_the_pickup(presets):
 
 def test_a_waiting_plan_does_not_transfer(presets):
     contract = layaway()
+    before = snapshot(contract), row_counts()
     with pytest.raises(Refused) as refused:
         transfer(contract, "2024-03-05")
     assert refused.value.code == "contract_not_active"
+    assert (snapshot(contract), row_counts()) == before
 
 
 def test_a_layaway_gift_names_its_recipient_at_the_sale(presets):
@@ -267,9 +269,11 @@ def test_the_preview_refuses_what_the_cancellation_refuses(presets, on, code):
     if code is None:
         cancel(contract, date="2024-08-01")
         code = "contract_not_active"
+    before = snapshot(contract), row_counts()
     with pytest.raises(Refused) as refused:
         refund_preview(caller=SYSTEM, number=contract.number, cancel_on=on)
     assert refused.value.code == code
+    assert (snapshot(contract), row_counts()) == before
 
 
 def test_the_preview_of_another_retailers_plan_is_not_found(presets):

@@ -8,8 +8,8 @@ message in its table unless a test runs tasks at once (tests/common/test_email.p
 test's transaction never commits, so nothing is sent where no mail is expected.
 """
 
-from gemcare.claims.models import AWAITING_REVIEW, DENIED, Claim, ClaimLine
-from gemcare.claims.selectors import claim_reason_words
+from gemcare.claims.models import AWAITING_REVIEW, DENIED, Claim
+from gemcare.claims.selectors import claim_lines, claim_reason_words
 from gemcare.common.email import email_send
 from gemcare.contracts.models import Contract
 
@@ -26,7 +26,7 @@ def claim_decision_context(claim: Claim, *, adjuster_note: str | None = None) ->
     )
     if contract is None or not contract["holder__email"]:
         return None
-    lines = list(ClaimLine.objects.filter(claim_id=claim.pk).order_by("position"))
+    lines = claim_lines(claim)
     return {
         "to": contract["holder__email"],
         "name": contract["holder__name"],

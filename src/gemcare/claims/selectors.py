@@ -233,10 +233,15 @@ class ClaimView:
         return self.is_engine_denial and self.claim.review_requested_on is None
 
 
+def claim_lines(claim: Claim) -> list[ClaimLine]:
+    """A claim's lines in the order they were filed (the claim already the caller's)."""
+    return list(ClaimLine.objects.filter(claim_id=claim.pk).order_by("position"))
+
+
 def claim_view(*, caller: Caller, number: str, is_test: bool | None = None) -> ClaimView:
     """The caller's claim with its lines, decisions and photos; "not found" as `claim_get`."""
     claim = claim_get(caller=caller, number=number, is_test=is_test)
-    lines = list(ClaimLine.objects.filter(claim_id=claim.pk).order_by("position"))
+    lines = claim_lines(claim)
     return ClaimView(
         claim=claim,
         lines=lines,

@@ -6,12 +6,12 @@ every line's result with its reason, so a jeweler can read it to the customer as
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from gemcare.rules.dates import add_years, within_days
-from gemcare.rules.money import ZERO, round_cents
+from gemcare.rules.money import CENT, ZERO, round_cents
 from gemcare.rules.products import LIMIT_ITEM_PRICE, PlanTerms
 from gemcare.rules.reasons import Reason
 
@@ -281,3 +281,20 @@ def unpaid_escalation(*, filed_on: dt.date, on: dt.date, state: str) -> UnpaidEs
     holder may then claim directly against the backing insurer or surety."""
     flagged = not within_days(on, filed_on, UNPAID_FLAG_DAYS)
     return UnpaidEscalation(flagged, flagged and state in DIRECT_CLAIM_STATES)
+
+
+def unestimated_costs(estimates: Sequence[Decimal | None], payable: Decimal) -> list[Decimal]:
+    """The cost of each line of a claim, where a holder may leave a line's estimate out
+    (docs/rule-interpretations.md): a line without one takes an equal share, in whole cents,
+    of what the plan can pay for the item (`payable`) after the estimated lines, never below
+    zero; the first such line takes the cents left over. Estimated lines keep theirs."""
+    left = max(ZERO, payable - sum((cost for cost in estimates if cost is not None), ZERO))
+    open_count = sum(1 for cost in estimates if cost is None)
+    share = (left / open_count).quantize(CENT, rounding=ROUND_DOWN) if open_count else ZERO
+    spare = left - share * open_count
+    costs = []
+    for cost in estimates:
+        if cost is None:
+            cost, spare = share + spare, ZERO
+        costs.append(cost)
+    return costs

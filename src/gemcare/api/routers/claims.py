@@ -29,9 +29,9 @@ from gemcare.api.claim_schemas import (
 from gemcare.api.idempotent import OptionalIdempotencyKeyHeader, idempotent_response
 from gemcare.api.schemas import documented, known_filters_only
 from gemcare.api.selectors import cursor_of, cursor_read
-from gemcare.claims.models import Claim, ClaimLine
+from gemcare.claims.models import Claim
 from gemcare.claims.schemas import RouteIn
-from gemcare.claims.selectors import claim_get, claim_reason_words, claims_page
+from gemcare.claims.selectors import claim_get, claim_lines, claim_reason_words, claims_page
 from gemcare.claims.services import claim_file, claim_fulfil, claim_route
 from gemcare.common.idempotency import HEADER, StoredResponse
 from gemcare.contracts.selectors import contract_get
@@ -81,7 +81,7 @@ def claim_row(claim: Claim) -> dict:
 
 
 def claim_out(claim: Claim) -> dict:
-    lines = list(ClaimLine.objects.filter(claim_id=claim.pk).order_by("position"))
+    lines = claim_lines(claim)
     reimbursement = getattr(claim, "reimbursement", None)
     return {
         **claim_row(claim),

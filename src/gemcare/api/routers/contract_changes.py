@@ -48,6 +48,22 @@ SALES_KEY = scoped(ApiKey.SALES)
 REFUSED_CHANGE = ["contract_not_active", "out_of_order", "claim_in_review"]
 
 
+def change_documented(ok: dict, refusals: list[str], example: dict) -> dict:
+    """What a change on a contract may answer: its success (`ok`), the key's scope, the
+    contract not found, the change's own refusals (409) and the Idempotency-Key's."""
+    return documented(
+        ok,
+        {
+            403: ["scope_missing"],
+            404: ["contract_not_found"],
+            409: [*refusals, "idempotency_in_flight"],
+            422: ["idempotency_key_reused"],
+        },
+        body=True,
+        example=example,
+    )
+
+
 def cancellation_out(cancellation: Cancellation) -> dict:
     contract = cancellation.contract
     return {
@@ -145,16 +161,8 @@ def _change(request: HttpRequest, number: str, key: str | None, work) -> object:
     summary="Cancel a plan for its holder",
     operation_id="contracts_cancel",
     auth=SALES_KEY,
-    **documented(
-        {201: CancellationOut},
-        {
-            403: ["scope_missing"],
-            404: ["contract_not_found"],
-            409: [*REFUSED_CHANGE, "idempotency_in_flight"],
-            422: ["idempotency_key_reused"],
-        },
-        body=True,
-        example={"date": "2026-03-01", "reason": None},
+    **change_documented(
+        {201: CancellationOut}, REFUSED_CHANGE, {"date": "2026-03-01", "reason": None}
     ),
 )
 def contracts_cancel(
@@ -185,16 +193,8 @@ def contracts_cancel(
     summary="The item came back in the free look",
     operation_id="contracts_return",
     auth=SALES_KEY,
-    **documented(
-        {201: CancellationOut},
-        {
-            403: ["scope_missing"],
-            404: ["contract_not_found"],
-            409: [*REFUSED_CHANGE, "free_look_over", "idempotency_in_flight"],
-            422: ["idempotency_key_reused"],
-        },
-        body=True,
-        example={"date": "2026-03-01"},
+    **change_documented(
+        {201: CancellationOut}, [*REFUSED_CHANGE, "free_look_over"], {"date": "2026-03-01"}
     ),
 )
 def contracts_return(
@@ -223,21 +223,10 @@ def contracts_return(
     summary="Transfer a plan to a new holder",
     operation_id="contracts_transfer",
     auth=SALES_KEY,
-    **documented(
+    **change_documented(
         {200: ContractSummaryOut},
-        {
-            403: ["scope_missing"],
-            404: ["contract_not_found"],
-            409: [
-                "contract_not_active",
-                "out_of_order",
-                "not_transferable",
-                "idempotency_in_flight",
-            ],
-            422: ["idempotency_key_reused"],
-        },
-        body=True,
-        example={"date": "2026-03-01", "holder": {"name": "Ben Holder", "state": "TX"}},
+        ["contract_not_active", "out_of_order", "not_transferable"],
+        {"date": "2026-03-01", "holder": {"name": "Ben Holder", "state": "TX"}},
     ),
 )
 def contracts_transfer(
@@ -265,16 +254,8 @@ def contracts_transfer(
     summary="A layaway item was picked up",
     operation_id="contracts_pickup",
     auth=SALES_KEY,
-    **documented(
-        {200: ContractSummaryOut},
-        {
-            403: ["scope_missing"],
-            404: ["contract_not_found"],
-            409: ["not_pending_pickup", "out_of_order", "idempotency_in_flight"],
-            422: ["idempotency_key_reused"],
-        },
-        body=True,
-        example={"date": "2026-03-15"},
+    **change_documented(
+        {200: ContractSummaryOut}, ["not_pending_pickup", "out_of_order"], {"date": "2026-03-15"}
     ),
 )
 def contracts_pickup(

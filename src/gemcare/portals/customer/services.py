@@ -14,7 +14,6 @@ is reimbursed its actual cost, never more (`claim_fulfil`); docs/customer-site.m
 
 import datetime as dt
 import secrets
-from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -29,12 +28,11 @@ from gemcare.common.callers import Caller, caller_required
 from gemcare.common.clock import today
 from gemcare.common.email import email_send
 from gemcare.common.errors import Refused
-from gemcare.common.fields import ZERO
 from gemcare.common.schemas import validate_input
 from gemcare.contracts.holders import holder_update
 from gemcare.contracts.models import Cancellation, Contract, Holder
 from gemcare.contracts.schemas import CancellationIn, HolderChangesIn, TransferIn
-from gemcare.contracts.selectors import contract_get, holder_get
+from gemcare.contracts.selectors import contract_facts, contract_get, holder_get
 from gemcare.contracts.services import contract_cancel, contract_locked_for, contract_transfer
 from gemcare.portals.customer.errors import CustomerError
 from gemcare.portals.customer.models import TransferInvitation
@@ -47,14 +45,13 @@ from gemcare.portals.customer.schemas import (
 )
 from gemcare.portals.customer.selectors import (
     invitation_by_token,
-    plan_terms_for,
     transfer_offered,
 )
 from gemcare.portals.customer.sign_ins import token_hash
+from gemcare.rules.adjudication import unestimated_costs
 from gemcare.rules.refunds import PENALTY_PERIOD_DAYS, PENALTY_RATE
 
 INVITATION_DAYS = 14
-CENT = Decimal("0.01")
 
 
 def public_url(path: str) -> str:
@@ -211,29 +208,19 @@ def customer_cancel(
 
 
 def claim_lines_costed(contract: Contract, lines: list[ClaimLineFormIn]) -> list[dict]:
-    """The claim's lines with a cost on each: the holder's estimate where given; otherwise
-    an equal share (in whole cents, the first line taking what is left over) of what the
-    plan can pay for the item after the estimated lines, never below zero."""
-    terms = plan_terms_for(contract)
-    ceiling = contract.item_price
-    if terms.aggregate_limit is not None:
-        ceiling = max(ZERO, contract.item_price - contract.approved_total)
-    estimated = sum((line.cost for line in lines if line.cost is not None), ZERO)
-    open_lines = [line for line in lines if line.cost is None]
-    left = max(ZERO, ceiling - estimated)
-    share = (left / len(open_lines)).quantize(CENT, rounding=ROUND_DOWN) if open_lines else ZERO
-    spare = left - share * len(open_lines)
-    costed, first_open = [], True
-    for line in lines:
-        cost = line.cost
-        if cost is None:
-            cost = share + (spare if first_open else ZERO)
-            first_open = False
-        row = {"service": line.service, "cost": cost}
-        if line.sizes is not None:
-            row["sizes"] = line.sizes
-        costed.append(row)
-    return costed
+    """The claim's lines with a cost on each: the holder's estimate where given, else the
+    rules' share of what the plan can still pay for the item (`unestimated_costs`)."""
+    facts = contract_facts(contract)
+    payable = contract.item_price if facts.remaining_limit is None else facts.remaining_limit
+    costs = unestimated_costs([line.cost for line in lines], payable)
+    return [
+        {
+            "service": line.service,
+            "cost": cost,
+            **({"sizes": line.sizes} if line.sizes is not None else {}),
+        }
+        for line, cost in zip(lines, costs, strict=True)
+    ]
 
 
 @transaction.atomic

@@ -80,6 +80,21 @@ def _preview_for(request: HttpRequest, number: str, values: dict) -> dict:
     return {"preview": preview}
 
 
+def _posted(request: HttpRequest, contract: Contract, action: str, act, **extra) -> HttpResponse:
+    """Make the POSTed action (`act()` answers the page after it); a bad value shows the form
+    again with the error by its field (422), a refusal with its words (409)."""
+    try:
+        return act()
+    except InvalidInput as error:
+        form = FormState(request.POST, form_errors(error))
+        return _page(request, contract, action, form, status=422, **extra)
+    except Refused as error:
+        form = FormState(request.POST)
+        return _page(
+            request, contract, action, form, status=409, refusal=refusal_of(error), **extra
+        )
+
+
 def _done(request: HttpRequest, contract: Contract, note: str) -> HttpResponse:
     messages.success(request, note)
     return HttpResponseRedirect(reverse("jeweler:plan", args=[contract.number]))
@@ -108,7 +123,8 @@ def plan_return(request: HttpRequest, number: str) -> HttpResponse:
         if errors:
             return _page(request, contract, "return", FormState(values, errors), status=422)
         return _page(request, contract, "return", FormState(values), **found)
-    try:
+
+    def give_back() -> HttpResponse:
         given = form_read(DateIn, request.POST)
         with transaction.atomic():
             cancellation = contract_return(
@@ -117,13 +133,9 @@ def plan_return(request: HttpRequest, number: str) -> HttpResponse:
                 item_return=ReturnIn.model_construct(date=given.date),
             )
             emailed = refund_notice_send(cancellation=cancellation)
-    except InvalidInput as error:
-        form = FormState(request.POST, form_errors(error))
-        return _page(request, contract, "return", form, status=422)
-    except Refused as error:
-        form = FormState(request.POST)
-        return _page(request, contract, "return", form, status=409, refusal=refusal_of(error))
-    return _done(request, contract, _refund_note(cancellation, emailed))
+        return _done(request, contract, _refund_note(cancellation, emailed))
+
+    return _posted(request, contract, "return", give_back)
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,7 +156,8 @@ def plan_cancel(request: HttpRequest, number: str) -> HttpResponse:
                 request, contract, "cancel", FormState(values, errors), status=422, step="ask"
             )
         return _page(request, contract, "cancel", FormState(values), step="confirm", **found)
-    try:
+
+    def cancel() -> HttpResponse:
         given = form_read(HolderCancellationIn, request.POST)
         with transaction.atomic():
             cancellation = contract_cancel(
@@ -155,15 +168,9 @@ def plan_cancel(request: HttpRequest, number: str) -> HttpResponse:
                 ),
             )
             emailed = refund_notice_send(cancellation=cancellation)
-    except InvalidInput as error:
-        form = FormState(request.POST, form_errors(error))
-        return _page(request, contract, "cancel", form, status=422, step="ask")
-    except Refused as error:
-        form = FormState(request.POST)
-        return _page(
-            request, contract, "cancel", form, status=409, step="ask", refusal=refusal_of(error)
-        )
-    return _done(request, contract, _refund_note(cancellation, emailed))
+        return _done(request, contract, _refund_note(cancellation, emailed))
+
+    return _posted(request, contract, "cancel", cancel, step="ask")
 
 
 @require_http_methods(["GET", "POST"])
@@ -174,24 +181,22 @@ def plan_transfer(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "GET":
         values = {"date": today().isoformat(), "holder.state": contract.holder.state}
         return _page(request, contract, "transfer", FormState(values))
-    try:
+
+    def hand_over() -> HttpResponse:
         given = form_read(CounterTransferIn, request.POST, nested=["holder"])
         changed = contract_transfer(
             caller=request.caller,
             contract=contract,
             transfer=TransferIn.model_construct(date=given.date, holder=given.holder),
         )
-    except InvalidInput as error:
-        form = FormState(request.POST, form_errors(error))
-        return _page(request, contract, "transfer", form, status=422)
-    except Refused as error:
-        form = FormState(request.POST)
-        return _page(request, contract, "transfer", form, status=409, refusal=refusal_of(error))
-    return _done(
-        request,
-        changed,
-        f"Plan {changed.number} now belongs to {given.holder.name}, from {given.date.isoformat()}.",
-    )
+        return _done(
+            request,
+            changed,
+            f"Plan {changed.number} now belongs to {given.holder.name}, "
+            f"from {given.date.isoformat()}.",
+        )
+
+    return _posted(request, contract, "transfer", hand_over)
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,21 +206,18 @@ def plan_pickup(request: HttpRequest, number: str) -> HttpResponse:
     contract = _contract(request, number)
     if request.method == "GET":
         return _page(request, contract, "pickup", FormState({"date": today().isoformat()}))
-    try:
+
+    def picked_up() -> HttpResponse:
         given = form_read(DateIn, request.POST)
         changed = contract_pickup(
             caller=request.caller,
             contract=contract,
             pickup=PickupIn.model_construct(date=given.date),
         )
-    except InvalidInput as error:
-        form = FormState(request.POST, form_errors(error))
-        return _page(request, contract, "pickup", form, status=422)
-    except Refused as error:
-        form = FormState(request.POST)
-        return _page(request, contract, "pickup", form, status=409, refusal=refusal_of(error))
-    return _done(
-        request,
-        changed,
-        f"Picked up: plan {changed.number} covers the item from {given.date.isoformat()}.",
-    )
+        return _done(
+            request,
+            changed,
+            f"Picked up: plan {changed.number} covers the item from {given.date.isoformat()}.",
+        )
+
+    return _posted(request, contract, "pickup", picked_up)
