@@ -2,7 +2,8 @@
 bare endpoints served by the same server in the same run.
 
     .venv/bin/python bench/api.py [--servers sync:4,gthread:4x2] [--duration 5] [--rounds 2]
-    .venv/bin/python bench/api.py --profile quote|sale [--requests 300]
+    .venv/bin/python bench/api.py --quick
+    .venv/bin/python bench/api.py --profile bare|row|quote|sale [--requests 300]
 
 A throw-away PostgreSQL database (gemcare_bench_api; created, migrated, loaded with the
 presets and a retailer, dropped at the end) and gunicorn with the production settings
@@ -20,10 +21,16 @@ row. 16 clients (bench/_api_load.py) drive each endpoint in turn, after a warm-u
 The table gives requests/s, p50 and p99 latency and the ratios the targets are set in:
 register-sale at least 50% of the one-row endpoint's rate with a p99 at most twice its p99,
 and quote at least 50% of the bare endpoint's rate. Targets are proven by these ratios,
-never by timed assertions in tests.
+never by timed assertions in tests. The CPU each request costs the server's processes and
+the database's is printed too: on a machine shared with other work it moves less than the
+rates do. `--quick` is one server and one short round, for a first look.
 
 `--profile` runs one endpoint in this process under cProfile (through Django's test client,
-the same settings and database), and prints where its time goes.
+the same settings and database, and the persistent connection's checks the server makes at
+each request's start and end), and prints where its time goes: first the CPU and wall time
+a request without the profiler, then the profile, by this process's CPU (`--profile-clock`)
+and with the number of Python function calls a request, which a busy machine does not move.
+It also lists one request's SQL statements and commits.
 """
 
 import argparse
@@ -257,13 +264,25 @@ def report(measured: list[dict], work: load.Load, rounds: int, version: str) -> 
 
 
 def profile(
-    environment: dict[str, str], key: str, endpoint: str, count: int, out: Path | None
+    environment: dict[str, str],
+    key: str,
+    endpoint: str,
+    count: int,
+    out: Path | None,
+    *,
+    clock: str = "cpu",
 ) -> None:
-    """One endpoint, `count` times in this process under cProfile (after 20 unprofiled)."""
+    """One endpoint, `count` times in this process under cProfile (after 20 unprofiled),
+    timed by this process's CPU (`clock="cpu"`, what bounds a worker's rate) or by the wall
+    clock (waits on the database included). Before the profiled run, `count` requests are
+    timed without the profiler: CPU and wall milliseconds per request."""
     import cProfile
     import pstats
+    import time
 
-    os.environ.update(environment, ALLOWED_HOSTS="testserver")
+    # The request log is the server's; here it would only bury the profile (unless asked
+    # for, with API_LOG_LEVEL=INFO, to measure it too).
+    os.environ.update({"API_LOG_LEVEL": "WARNING", **environment}, ALLOWED_HOSTS="testserver")
     import django
 
     django.setup()
@@ -287,7 +306,24 @@ def profile(
     )
     purchased = (dt.date.today() - dt.timedelta(days=1)).isoformat()
 
+    from django.db import close_old_connections
+
     def call(number: int) -> int:
+        # What the server's request_started and request_finished do (the test client turns
+        # it off): the persistent connection's checks, and with them the health check's
+        # SELECT 1 before a request's first query.
+        close_old_connections()
+        try:
+            return request(number)
+        finally:
+            close_old_connections()
+
+    def request(number: int) -> int:
+        if endpoint == "bare":
+            return client.get("/bench/bare").status_code
+        if endpoint == "row":
+            body = {"note": f"row {number}"}
+            return client.post("/bench/row", body, content_type="application/json").status_code
         if endpoint == "quote":
             return client.post("/api/v1/quotes", CART, content_type="application/json").status_code
         body = {
@@ -308,18 +344,31 @@ def profile(
         ).status_code
 
     for number in range(20):
-        assert call(number) == 201
+        assert call(number) in {200, 201}
     statements, commits = statements_of(lambda: call(20), endpoint)
-    profiler = cProfile.Profile()
-    profiler.enable()
+    cpu, wall = time.process_time(), time.perf_counter()
     statuses = [call(number) for number in range(21, 21 + count)]
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(
+        f"{endpoint}: {count} requests unprofiled, statuses {sorted(set(statuses))}:"
+        f" {cpu * 1000 / count:.2f} ms CPU and {wall * 1000 / count:.2f} ms wall a request"
+    )
+    timer = time.process_time if clock == "cpu" else time.perf_counter
+    profiler = cProfile.Profile(timer)
+    profiler.enable()
+    statuses = [call(number) for number in range(21 + count, 21 + 2 * count)]
     profiler.disable()
-    print(f"{endpoint}: {count} requests, statuses {sorted(set(statuses))}")
+    stats = pstats.Stats(profiler)
+    print(
+        f"{endpoint}: {count} requests profiled ({clock} clock), statuses {sorted(set(statuses))}:"
+        f" {stats.total_calls / count:,.0f} Python function calls a request (steadier than time"
+        " on a busy machine)"
+    )
     words = ", ".join(f"{verb} {n}" for verb, n in statements.most_common())
     print(f"one request's statements: {words}; transactions committed: {commits}")
     if out is not None:
         profiler.dump_stats(out)
-    stats = pstats.Stats(profiler).strip_dirs()
+    stats.strip_dirs()
     stats.sort_stats("cumulative").print_stats(40)
     stats.sort_stats("tottime").print_stats(20)
     from django.db import connections
@@ -371,12 +420,29 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--profile", choices=["quote", "sale"])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="one server (sync:4), one round of 3 s after 1 s of warm-up: a first look",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=["bare", "row", "quote", "sale"],
+        help="one endpoint in this process under cProfile; bare and row for comparison",
+    )
     parser.add_argument("--requests", type=int, default=300, help="with --profile")
     parser.add_argument("--profile-out", type=Path, help="with --profile: save the stats here")
+    parser.add_argument(
+        "--profile-clock",
+        choices=["cpu", "wall"],
+        default="cpu",
+        help="with --profile: time by this process's CPU (default) or by the wall clock",
+    )
     args = parser.parse_args()
 
     url = args.database_url or DEFAULT_DATABASE
+    if args.quick:
+        args.servers, args.rounds, args.duration, args.warmup = "sync:4", 1, 3.0, 1.0
     configs = server_configs(args.servers)
     work = load.Load(
         clients=args.clients,
@@ -400,7 +466,14 @@ def main() -> None:
             key = server.prepare(environment)
             bench_table(url)
             if args.profile:
-                profile(environment, key, args.profile, args.requests, args.profile_out)
+                profile(
+                    environment,
+                    key,
+                    args.profile,
+                    args.requests,
+                    args.profile_out,
+                    clock=args.profile_clock,
+                )
                 return
             measured = []
             for config in configs:

@@ -11,7 +11,7 @@ from gemcare.common.callers import Caller
 from gemcare.common.errors import InvalidInput, NotFound
 from gemcare.common.models import AuditEntry
 from gemcare.common.schemas import validate_input
-from gemcare.contracts import services
+from gemcare.contracts import holders
 from gemcare.contracts.holders import holder_create, holder_update
 from gemcare.contracts.models import Holder
 from gemcare.contracts.schemas import HolderChangesIn, HolderIn
@@ -111,10 +111,14 @@ def test_the_debug_error_page_does_not_show_holder_data(presets, monkeypatch):
     """A failure deep inside a sale: the DEBUG page's frames of the platform's code must not
     show the holder (the test's own frames hold the values, of course)."""
 
-    def broken(**values):
+    prepare = holders.HOLDERS._params
+
+    def broken(rows, connection):
+        prepare(rows, connection)
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services.Holder.objects, "create", broken)
+    # Deep in the sale's insert, once the holder's values are prepared (encrypted).
+    monkeypatch.setattr(holders.HOLDERS, "_params", broken)
     sale_holder = holder_data(state="TX", **SECRETS)
     try:
         sell("care-jewelry-3yr", state="TX", price="600.00", holder=sale_holder)
@@ -129,6 +133,6 @@ def test_the_debug_error_page_does_not_show_holder_data(presets, monkeypatch):
     else:  # pragma: no cover
         pytest.fail("the sale should have failed")
 
-    assert {"contract_sell", "holder_create"} <= {frame["function"] for frame in frames}
+    assert {"contract_sell", "_sale_write", "insert"} <= {frame["function"] for frame in frames}
     for value in SECRETS.values():
         assert value not in shown, value

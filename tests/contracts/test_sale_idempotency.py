@@ -11,11 +11,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 from factories import (
     SYSTEM,
     cancel,
+    holder_data,
     retailer_make,
     row_counts,
     sale_in,
@@ -24,23 +26,21 @@ from factories import (
     transfer,
 )
 
+from gemcare.common import idempotency
 from gemcare.common.callers import Caller
 from gemcare.common.errors import InvalidInput, NotFound, Refused
 from gemcare.common.idempotency import (
     IdempotencyError,
     StoredResponse,
-    idempotency_claim,
-    idempotency_complete,
     idempotency_key_checked,
     idempotency_keys_expire,
-    idempotency_release,
     idempotent_call,
     request_fingerprint,
 )
 from gemcare.common.models import IdempotencyKey
 from gemcare.common.schemas import validate_input
 from gemcare.contracts import services
-from gemcare.contracts.models import CANCELLED, EXPIRED, VOIDED, Contract
+from gemcare.contracts.models import CANCELLED, EXPIRED, VOIDED, Contract, Holder
 from gemcare.contracts.schemas import SaleIn
 from gemcare.contracts.selectors import (
     contract_get,
@@ -50,6 +50,7 @@ from gemcare.contracts.selectors import (
     store_for_sale,
 )
 from gemcare.contracts.services import contract_sell
+from gemcare.partners.models import Retailer
 
 
 def sell_line(store, receipt="R-100", line=1, *, is_test=False, caller=SYSTEM, **values):
@@ -136,23 +137,28 @@ def test_an_expired_sale_keeps_its_receipt_line(presets):
     assert row_counts() == before
 
 
-def test_the_constraint_refuses_what_the_check_did_not_see(presets, monkeypatch):
-    """Two sales that both passed the service's check (as concurrent ones do): the database
-    refuses the second, and the service answers the same `duplicate_sale`."""
+def test_the_constraint_alone_refuses_the_second_sale(presets):
+    """No check before the insert: the partial unique constraint refuses the second sale,
+    the service answers `duplicate_sale`, and the holder it made first is rolled back."""
     store = store_make()
     sell_line(store)
-    real = services._receipt_line_taken
-    calls = []
-
-    def not_seen_the_first_time(*args, **kwargs):
-        calls.append(1)
-        return False if len(calls) == 1 else real(*args, **kwargs)
-
-    monkeypatch.setattr(services, "_receipt_line_taken", not_seen_the_first_time)
     before = row_counts()
     with pytest.raises(Refused) as error:
-        sell_line(store)
-    assert error.value.code == "duplicate_sale" and len(calls) == 2
+        sell_line(store, holder=holder_data(name="Another Holder"))
+    assert error.value.code == "duplicate_sale"
+    assert row_counts() == before
+    assert not Holder.objects.filter(name="Another Holder").exists()
+
+
+def test_another_constraint_broken_is_not_a_duplicate_sale(presets, monkeypatch):
+    """Only the receipt line's constraint reads as `duplicate_sale`: a contract number drawn
+    twice (40 random bits) stays the error it is."""
+    store = store_make()
+    first = sell_line(store)
+    monkeypatch.setattr(services, "new_number", lambda prefix: first.number)
+    before = row_counts()
+    with pytest.raises(IntegrityError):
+        sell_line(store, line=2)
     assert row_counts() == before
 
 
@@ -254,62 +260,103 @@ def test_a_sale_names_only_the_callers_store(db):
 # --- the idempotency-key store ---------------------------------------------------------------
 
 
-def claim(retailer, key="k-1", fingerprint="a" * 64, *, is_test=False):
-    return idempotency_claim(
-        retailer_id=retailer.pk, is_test=is_test, key=key, fingerprint=fingerprint
+def call_of(retailer, key="k-1", fingerprint="a" * 64, *, is_test=False):
+    return {"retailer_id": retailer.pk, "is_test": is_test, "key": key, "fingerprint": fingerprint}
+
+
+def answered(answer: StoredResponse, calls: list | None = None):
+    """A `respond` that gives `answer` and counts its runs in `calls`."""
+
+    def respond():
+        if calls is not None:
+            calls.append(1)
+        return answer
+
+    return respond
+
+
+def in_flight_row(retailer, key="k-1", fingerprint="a" * 64, *, claimed_ago=dt.timedelta(0)):
+    """A claim still working, as the design before one transaction per answer kept it."""
+    now = timezone.now()
+    return IdempotencyKey.objects.create(
+        retailer=retailer,
+        is_test=False,
+        key=key,
+        fingerprint=fingerprint,
+        created_at=now - claimed_ago,
+        claimed_at=now - claimed_ago,
     )
 
 
 def test_a_finished_request_is_replayed(db):
     retailer = retailer_make()
-    first = claim(retailer)
-    assert first.replay is None and first.record.state == IdempotencyKey.IN_FLIGHT
     answer = StoredResponse(201, {"number": "C1"}, {"Location": "/api/v1/contracts/C1"})
-    assert idempotency_complete(first.record, answer)
-    again = claim(retailer)
-    assert again.record is None and again.replay == answer
+    calls: list = []
+    assert idempotent_call(**call_of(retailer), respond=answered(answer, calls)) == (answer, False)
+    kept = IdempotencyKey.objects.get()
+    assert (kept.state, kept.response_status, kept.response_body) == ("done", 201, {"number": "C1"})
+    before = list(IdempotencyKey.objects.values())
+    other = StoredResponse(500, {})
+    assert idempotent_call(**call_of(retailer), respond=answered(other, calls)) == (answer, True)
+    assert len(calls) == 1
+    assert list(IdempotencyKey.objects.values()) == before
 
 
 def test_the_same_key_with_another_request_is_refused(db):
     retailer = retailer_make()
-    idempotency_complete(claim(retailer).record, StoredResponse(201, {}))
+    idempotent_call(**call_of(retailer), respond=answered(StoredResponse(201, {})))
     before = list(IdempotencyKey.objects.values())
+    calls: list = []
     with pytest.raises(InvalidInput) as error:
-        claim(retailer, fingerprint="b" * 64)
+        idempotent_call(
+            **call_of(retailer, fingerprint="b" * 64),
+            respond=answered(StoredResponse(201, {}), calls),
+        )
     assert (error.value.code, error.value.http_status) == ("idempotency_key_reused", 422)
-    assert list(IdempotencyKey.objects.values()) == before
+    assert error.value.field == "Idempotency-Key"
+    assert calls == [] and list(IdempotencyKey.objects.values()) == before
 
 
 def test_a_request_still_in_flight_is_refused(db):
     retailer = retailer_make()
-    claim(retailer)
+    in_flight_row(retailer)
+    before = list(IdempotencyKey.objects.values())
+    calls: list = []
     with pytest.raises(Refused) as error:
-        claim(retailer)
+        idempotent_call(**call_of(retailer), respond=answered(StoredResponse(201, {}), calls))
     assert (error.value.code, error.value.http_status) == ("idempotency_in_flight", 409)
     # A different request under the key in flight is still a reuse, not a wait.
     with pytest.raises(InvalidInput) as error:
-        claim(retailer, fingerprint="b" * 64)
+        idempotent_call(
+            **call_of(retailer, fingerprint="b" * 64),
+            respond=answered(StoredResponse(201, {}), calls),
+        )
     assert error.value.code == "idempotency_key_reused"
+    assert calls == [] and list(IdempotencyKey.objects.values()) == before
 
 
 def test_keys_belong_to_a_tenant_and_a_mode(db):
     retailer, other = retailer_make(), retailer_make()
-    claim(retailer)
-    assert claim(other).record is not None
-    assert claim(retailer, is_test=True).record is not None
-    assert IdempotencyKey.objects.count() == 3
+    calls: list = []
+    for call in (call_of(retailer), call_of(other), call_of(retailer, is_test=True)):
+        _, replayed = idempotent_call(**call, respond=answered(StoredResponse(201, {}), calls))
+        assert not replayed
+    assert len(calls) == 3 and IdempotencyKey.objects.count() == 3
 
 
 def test_work_that_fails_without_an_answer_releases_the_key(db):
     retailer = retailer_make()
 
     def broken():
+        Retailer.objects.create(code="made-by-the-broken-work", name="Broken")
         raise RuntimeError("the database went away")
 
-    call = {"retailer_id": retailer.pk, "is_test": False, "key": "k-1", "fingerprint": "f" * 64}
+    call = call_of(retailer, fingerprint="f" * 64)
     with pytest.raises(RuntimeError):
         idempotent_call(**call, respond=broken)
+    # The claim and the work roll back together.
     assert not IdempotencyKey.objects.exists()
+    assert not Retailer.objects.filter(code="made-by-the-broken-work").exists()
     answer, replayed = idempotent_call(**call, respond=lambda: StoredResponse(201, {"ok": 1}))
     assert (answer.status, replayed) == (201, False)
     answer, replayed = idempotent_call(**call, respond=broken)  # not run again
@@ -319,37 +366,117 @@ def test_work_that_fails_without_an_answer_releases_the_key(db):
 def test_a_refusal_is_recorded_and_replayed_like_any_answer(db):
     retailer = retailer_make()
     refusal = StoredResponse(409, {"error": {"code": "duplicate_sale"}})
-    call = {"retailer_id": retailer.pk, "is_test": False, "key": "k-1", "fingerprint": "f" * 64}
+    call = call_of(retailer, fingerprint="f" * 64)
     assert idempotent_call(**call, respond=lambda: refusal) == (refusal, False)
     assert idempotent_call(**call, respond=lambda: StoredResponse(201, {})) == (refusal, True)
 
 
+def test_work_that_refuses_after_writing_rolls_back_and_keeps_its_refusal(db):
+    """The sale refuses at its insert (the receipt line's constraint), with no savepoint of
+    its own inside an idempotent answer: what it wrote goes, and its refusal is kept."""
+    retailer = retailer_make()
+    refusal = StoredResponse(409, {"error": {"code": "duplicate_sale"}})
+    saw_work: list = []
+
+    def refuses_after_writing():
+        saw_work.append(idempotency.in_idempotent_work())
+        try:
+            with transaction.atomic(savepoint=not idempotency.in_idempotent_work()):
+                Retailer.objects.create(code="written-then-refused", name="Refused")
+                raise Refused("duplicate_sale", "That line is sold.")
+        except Refused:
+            return refusal
+
+    call = call_of(retailer)
+    assert idempotent_call(**call, respond=refuses_after_writing) == (refusal, False)
+    assert saw_work == [True] and not idempotency.in_idempotent_work()
+    assert not Retailer.objects.filter(code="written-then-refused").exists()
+    assert IdempotencyKey.objects.get().response_status == 409
+    assert idempotent_call(**call, respond=refuses_after_writing) == (refusal, True)
+    assert saw_work == [True]
+
+
+def test_a_duplicate_sale_inside_an_answer_leaves_nothing_but_its_refusal(presets):
+    store = store_make()
+    sell_line(store)
+    before = row_counts()
+    answer = services_answer(store, key="k-dup")
+    assert answer == (StoredResponse(409, {"code": "duplicate_sale"}), False)
+    assert row_counts() == before
+    assert not Holder.objects.filter(name="Never Kept").exists()
+    assert IdempotencyKey.objects.get().response_body == {"code": "duplicate_sale"}
+
+
+def services_answer(store, *, key):
+    """A second sale of line 1 of R-100 as the API runs it: inside an idempotent answer."""
+
+    def respond():
+        try:
+            sell_line(store, holder=holder_data(name="Never Kept"))
+        except Refused as error:
+            return StoredResponse(error.http_status, {"code": error.code})
+        return StoredResponse(201, {})
+
+    return idempotent_call(
+        retailer_id=store.retailer_id, is_test=False, key=key, fingerprint="d" * 64, respond=respond
+    )
+
+
 def test_a_claim_whose_process_died_is_taken_over(db):
     retailer = retailer_make()
-    stuck = claim(retailer).record
-    IdempotencyKey.objects.filter(pk=stuck.pk).update(
-        claimed_at=timezone.now() - dt.timedelta(minutes=5)
+    stuck = in_flight_row(retailer, claimed_ago=dt.timedelta(minutes=5))
+    answer, replayed = idempotent_call(
+        **call_of(retailer), respond=answered(StoredResponse(201, {"n": 1}))
     )
-    stuck.refresh_from_db()
-    taken = claim(retailer)
-    assert taken.record is not None and taken.record.pk == stuck.pk
-    # The old claim can no longer record an answer or release the key; the new one can.
-    assert not idempotency_complete(stuck, StoredResponse(500, {}))
-    idempotency_release(stuck)
-    assert idempotency_complete(taken.record, StoredResponse(201, {"n": 1}))
-    assert claim(retailer).replay == StoredResponse(201, {"n": 1})
+    assert (answer, replayed) == (StoredResponse(201, {"n": 1}), False)
+    kept = IdempotencyKey.objects.get()
+    assert (kept.pk, kept.state, kept.created_at) == (stuck.pk, "done", stuck.created_at)
+    assert idempotent_call(**call_of(retailer), respond=answered(StoredResponse(500, {}))) == (
+        StoredResponse(201, {"n": 1}),
+        True,
+    )
+
+
+def test_a_request_that_lost_the_race_replays_the_winner(db, monkeypatch):
+    """A request that claimed the key just as another committed it (its read came before
+    that commit) does its work, fails to record, rolls back and replays the winner."""
+    retailer = retailer_make()
+    winner = StoredResponse(201, {"number": "C-WON"})
+    idempotent_call(**call_of(retailer), respond=answered(winner))
+    real_claim = idempotency._claim
+    rounds: list = []
+
+    def saw_nothing_the_first_time(scope, fingerprint):
+        rounds.append(1)
+        return idempotency._Claimed() if len(rounds) == 1 else real_claim(scope, fingerprint)
+
+    monkeypatch.setattr(idempotency, "_claim", saw_nothing_the_first_time)
+
+    def second_sale():
+        Retailer.objects.create(code="made-by-the-loser", name="Loser")
+        return StoredResponse(201, {"number": "C-LOST"})
+
+    assert idempotent_call(**call_of(retailer), respond=second_sale) == (winner, True)
+    assert len(rounds) == 2
+    assert not Retailer.objects.filter(code="made-by-the-loser").exists()
+    assert IdempotencyKey.objects.get().response_body == {"number": "C-WON"}
 
 
 @override_settings(GEMCARE_IDEMPOTENCY_HOURS=48)
 def test_keys_are_kept_48_hours_then_removed(db):
     retailer = retailer_make()
-    idempotency_complete(claim(retailer, "old").record, StoredResponse(201, {}))
-    idempotency_complete(claim(retailer, "new").record, StoredResponse(201, {}))
+    for key in ("old", "new"):
+        idempotent_call(**call_of(retailer, key), respond=answered(StoredResponse(201, {})))
     IdempotencyKey.objects.filter(key="old").update(
         created_at=timezone.now() - dt.timedelta(hours=49)
     )
     # Past its time, a key is free again even before the cleanup runs.
-    assert claim(retailer, "old", "c" * 64).record is not None
+    fresh = StoredResponse(201, {"fresh": True})
+    assert idempotent_call(**call_of(retailer, "old", "c" * 64), respond=answered(fresh)) == (
+        fresh,
+        False,
+    )
+    assert IdempotencyKey.objects.get(key="old").fingerprint == "c" * 64
     IdempotencyKey.objects.filter(key="old").update(
         created_at=timezone.now() - dt.timedelta(hours=49)
     )
@@ -361,7 +488,7 @@ def test_keys_are_kept_48_hours_then_removed(db):
 @override_settings(GEMCARE_IDEMPOTENCY_HOURS=1)
 def test_keys_are_never_kept_less_than_a_day(db):
     retailer = retailer_make()
-    claim(retailer)
+    idempotent_call(**call_of(retailer), respond=answered(StoredResponse(201, {})))
     assert idempotency_keys_expire(now=timezone.now() + dt.timedelta(hours=23)) == 0
     assert idempotency_keys_expire(now=timezone.now() + dt.timedelta(hours=25)) == 1
 
@@ -386,7 +513,7 @@ def test_a_fingerprint_reads_the_body_canonically():
 
 def test_the_daily_command_removes_old_keys(db):
     retailer = retailer_make()
-    claim(retailer, "old")
+    idempotent_call(**call_of(retailer, "old"), respond=answered(StoredResponse(201, {})))
     IdempotencyKey.objects.update(created_at=timezone.now() - dt.timedelta(hours=49))
     out = StringIO()
     call_command("expire_idempotency_keys", stdout=out)

@@ -4,20 +4,26 @@ A missing, malformed, unknown or revoked key all answer 401 with one body; the s
 compared in constant time, and an unknown prefix costs the same hash and comparison as a
 known one, so the answer's timing does not tell them apart
 (docs/decisions/0017-api-keys-and-rate-limit.md).
+
+Every request reads its key's row again, so a revoked key (or an inactive retailer's) is
+refused from the next request on: one indexed read by the prefix, through a statement built
+once per process (docs/decisions/0021-api-hot-path.md), not a query compiled per request.
 """
 
 import datetime as dt
 import hmac
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
 from gemcare.api.errors import ApiError, ApiErrorCode
-from gemcare.common.callers import Caller
-from gemcare.partners.models import ApiKey
+from gemcare.common.callers import RETAILER, Caller
+from gemcare.common.statements import CompiledRead, column, model_fields, table
+from gemcare.partners.models import ApiKey, Retailer, Store
 from gemcare.partners.services import key_parts, secret_hash
 
 # A busy point of sale calls many times a second: the last-used time is written at most
@@ -35,7 +41,12 @@ class ApiCaller:
 
 
 def key_caller(key: ApiKey) -> ApiCaller:
-    caller = Caller.retailer(key.retailer, store=key.store, label=f"api_key:{key.pk}")
+    caller = Caller(
+        RETAILER,
+        f"api_key:{key.pk}",
+        retailer_id=key.retailer_id,
+        store_id=key.store_id,
+    )
     return ApiCaller(caller=caller, key=key, scopes=key.scope_set, is_test=key.is_test)
 
 
@@ -50,16 +61,50 @@ def key_touch(key: ApiKey) -> None:
     key.last_used_at = now
 
 
+# What a request needs of its key: the caller it makes, its scopes and mode, and when it was
+# last used. The store, when the key has one, must be its retailer's.
+_KEY_FIELDS = model_fields(
+    ApiKey, "id", "retailer_id", "store_id", "scopes", "is_test", "secret_hash", "last_used_at"
+)
+
+
+def _key_sql(connection) -> str:
+    quote = connection.ops.quote_name
+
+    def key(name: str) -> str:
+        return "k." + column(ApiKey, name, quote)
+
+    columns = ", ".join(key(name) for name in _KEY_FIELDS)
+    retailer_id, store_id = column(Retailer, "id", quote), column(Store, "id", quote)
+    return (
+        f"SELECT {columns} FROM {table(ApiKey, quote)} k"
+        f" INNER JOIN {table(Retailer, quote)} r ON r.{retailer_id} = {key('retailer')}"
+        f" LEFT OUTER JOIN {table(Store, quote)} s ON s.{store_id} = {key('store')}"
+        f" WHERE {key('prefix')} = %s AND {key('revoked_at')} IS NULL"
+        f" AND r.{column(Retailer, 'is_active', quote)} = %s"
+        f" AND (s.{store_id} IS NULL OR s.{column(Store, 'retailer', quote)} = {key('retailer')})"
+    )
+
+
+_KEY_BY_PREFIX = CompiledRead(_key_sql, [ApiKey._meta.get_field(name) for name in _KEY_FIELDS])
+
+
+def key_by_prefix(prefix: str) -> ApiKey | None:
+    """The usable key with this prefix: not revoked, of an active retailer; else None."""
+    values = _KEY_BY_PREFIX.fetchone([prefix, True])
+    if values is None:
+        return None
+    key = ApiKey.from_db(connection.alias, _KEY_FIELDS, values)
+    key.prefix = prefix
+    return key
+
+
 def key_authenticate(token: str) -> ApiCaller | None:
     parts = key_parts(token)
     if parts is None:
         return None
     is_test, prefix, secret = parts
-    key = (
-        ApiKey.objects.select_related("retailer", "store")
-        .filter(prefix=prefix, revoked_at__isnull=True, retailer__is_active=True)
-        .first()
-    )
+    key = key_by_prefix(prefix)
     expected = key.secret_hash if key is not None else _NO_KEY_HASH
     matches = hmac.compare_digest(expected.encode(), secret_hash(secret).encode())
     if key is None or not matches or key.is_test != is_test:

@@ -30,25 +30,28 @@ def request_id_of(request) -> str:
     return uuid.uuid4().hex
 
 
-def _body_refusal(request):
-    """An error response if the body is too large or not JSON, else None."""
-    limit = settings.GEMCARE_API_MAX_BODY_BYTES
-    too_large = error_response(
+def _too_large(limit: int):
+    return error_response(
         413,
         ApiErrorCode.PAYLOAD_TOO_LARGE,
         f"The request body is larger than the API accepts ({limit} bytes).",
     )
+
+
+def _body_refusal(request):
+    """An error response if the body is too large or not JSON, else None."""
+    limit = settings.GEMCARE_API_MAX_BODY_BYTES
     length = request.META.get("CONTENT_LENGTH") or "0"
     if not length.isdigit():
         return error_response(400, ApiErrorCode.BAD_REQUEST, "Content-Length is not a number.")
     if int(length) > limit:
-        return too_large
+        return _too_large(limit)
     try:
         body = request.body
     except RequestDataTooBig:
-        return too_large
+        return _too_large(limit)
     if len(body) > limit:
-        return too_large
+        return _too_large(limit)
     if request.method in _WITH_BODY and body and not _JSON.match(request.content_type or ""):
         return error_response(
             415,

@@ -6,12 +6,21 @@ as any other input; responses give amounts as strings with two decimals and date
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, WithJsonSchema
+from ninja.schema import DjangoGetter
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ModelWrapValidatorHandler,
+    StrictBool,
+    WithJsonSchema,
+    model_validator,
+)
 
 from gemcare.api.models import QuoteItem
 from gemcare.common.errors import CommonError, InvalidInput
@@ -91,6 +100,24 @@ FilterDay = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-03-01"]}),
 ]
 """A date to filter by: any real date (a filter cannot store anything out of range)."""
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+class MappingOut(Schema):
+    """An answer the endpoint builds as a mapping of plain values (strings, numbers, dates,
+    lists of such mappings). ninja reads every answer through its attribute getter, made to
+    turn ORM managers, querysets and callables into values; a mapping of plain values has
+    none, and on a cart quote the getter on every nested line and offer cost as much as the
+    rest of the answer. Anything else still goes through the getter."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: ModelWrapValidatorHandler, info):
+        if isinstance(values, Mapping):
+            return handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -225,7 +252,7 @@ class CartQuoteIn(InputSchema):
     items: bounded_list(CartItemIn, max_items=MAX_CART_ITEMS)
 
 
-class OfferOut(Schema):
+class OfferOut(MappingOut):
     product: str = Field(examples=["care-jewelry-3yr"])
     product_name: str
     version: int
@@ -233,13 +260,13 @@ class OfferOut(Schema):
     term_years: int | None
 
 
-class NoOfferOut(Schema):
+class NoOfferOut(MappingOut):
     product: str
     code: str = Field(examples=["item_kind_not_covered"])
     message: str
 
 
-class QuoteItemOut(Schema):
+class QuoteItemOut(MappingOut):
     line_id: str
     kind: str
     price: MoneyOut
@@ -247,7 +274,7 @@ class QuoteItemOut(Schema):
     not_offered: list[NoOfferOut] = Field(description="Each product that does not offer a plan.")
 
 
-class QuoteOut(Schema):
+class QuoteOut(MappingOut):
     id: str = Field(examples=["qt_3k9f0c2m1x8z7a6b5n4v"])
     expires_at: dt.datetime
     holder_state: str

@@ -59,9 +59,10 @@ class AuditEntry(models.Model):
 class IdempotencyKey(models.Model):
     """A request a partner may retry safely: the first answer is kept and replayed.
 
-    One row per tenant, mode (test keys never share a namespace with live ones) and key. The
-    row is written in its own short transaction before the work starts, so a concurrent
-    request with the same key sees it at once; see `gemcare.common.idempotency`.
+    One row per tenant, mode (test keys never share a namespace with live ones) and key,
+    written with the work's answer in the work's transaction; a concurrent request with the
+    same key sees the claim at once through a lock (`gemcare.common.idempotency`). Rows "in
+    flight" come from the earlier design, which committed the claim first.
     """
 
     IN_FLIGHT = "in_flight"

@@ -17,12 +17,13 @@ from django.db import IntegrityError, transaction
 from django.views.decorators.debug import sensitive_variables
 
 from gemcare.catalog.selectors import (
+    plan_on_sale,
     plan_terms_by_version_id,
     plan_terms_of,
     plan_version_current,
 )
 from gemcare.claims.models import AWAITING_REVIEW
-from gemcare.common.audit import audit_record
+from gemcare.common.audit import AUDIT_ROWS, audit_entry, audit_record, audit_rows
 from gemcare.common.callers import Caller, caller_required
 from gemcare.common.errors import (
     CommonError,
@@ -31,14 +32,23 @@ from gemcare.common.errors import (
     Refused,
     translate_rule_errors,
 )
+from gemcare.common.idempotency import in_idempotent_work
 from gemcare.common.locking import contract_lock
 from gemcare.common.rows import RowWriter
+from gemcare.common.statements import (
+    CompiledInsert,
+    CompiledRead,
+    InsertChain,
+    Ref,
+    column,
+    constraint_broken,
+    table,
+)
 from gemcare.contracts.errors import ContractError
-from gemcare.contracts.holders import holder_create
+from gemcare.contracts.holders import HOLDERS, holder_create, holder_row
 from gemcare.contracts.models import (
     ACTIVE,
     PENDING_PICKUP,
-    RECEIPT_LINE_RELEASED,
     TRANSITIONS,
     VOIDED,
     Cancellation,
@@ -62,8 +72,9 @@ from gemcare.contracts.selectors import (
     contract_cancellable_check,
     contract_claim_facts,
     contract_is_visible,
+    store_for_sale,
 )
-from gemcare.partners.models import Store
+from gemcare.partners.models import Retailer, Store
 from gemcare.rules.dates import add_years
 from gemcare.rules.pricing import Quote, quote_plan, retailer_commission
 from gemcare.rules.products import TRANSFER_ANY, TRANSFER_GIFT_RECIPIENT_ONCE
@@ -83,6 +94,16 @@ CANCELLATION_FIELDS = (
 )
 CONTRACTS = RowWriter(Contract).reading(*CANCELLATION_FIELDS)
 CONTRACT_EVENTS = RowWriter(ContractEvent)
+# The sale's rows (docs/decisions/0021-api-hot-path.md).
+CONTRACT_ROWS = CompiledInsert(Contract)
+_SOLD_AT, _HOLDER = Contract._meta.get_field("sold_at"), Contract._meta.get_field("holder")
+SALE_PERIODS = CompiledInsert(HolderPeriod, "contract_id", "holder_id", "since", "until", "reason")
+SALE_EVENTS = CompiledInsert(
+    ContractEvent, "contract_id", "at", "on", "kind", "from_status", "to_status", "data"
+)
+SALE_ROWS = InsertChain(HOLDERS, CONTRACT_ROWS, SALE_PERIODS, SALE_EVENTS, AUDIT_ROWS)
+# What stops a second live sale of a receipt line, however the sales arrive.
+RECEIPT_LINE_CONSTRAINT = "contract_one_live_sale_per_receipt_line"
 CANCELLATIONS = RowWriter(Cancellation)
 
 NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
@@ -94,8 +115,12 @@ ITEM_RETURNED = "item_returned"
 
 
 def new_number(prefix: str) -> str:
-    """A short, unguessable, readable reference (40 random bits)."""
-    return prefix + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+    """A short, unguessable, readable reference (40 random bits: 8 of the 32 characters)."""
+    number, characters = secrets.randbits(40), []
+    for _ in range(8):
+        number, digit = divmod(number, 32)
+        characters.append(NUMBER_ALPHABET[digit])
+    return prefix + "".join(characters)
 
 
 # --- checks every contract service shares -----------------------------------------------------
@@ -151,6 +176,57 @@ def _store_check(caller: Caller, store: Store) -> None:
     raise NotFound("store", store.code)
 
 
+def sale_store_get(*, caller: Caller, code: object) -> Store:
+    """`store_for_sale` (gemcare.contracts.selectors) for a retailer's caller, through one
+    statement built once per process: the store named by its code, with its retailer (the
+    commission rate the sale reads), among the caller's stores only (a key limited to a
+    store, that store). Another retailer's store, or none, is "not found". Other callers go
+    through `store_for_sale` itself."""
+    caller = caller_required(caller)
+    if not caller.is_retailer:
+        return store_for_sale(caller=caller, code=code)
+    if not isinstance(code, str):
+        raise NotFound("store", code)
+    if caller.store_id is None:
+        values = _STORE_OF_RETAILER.fetchone([code, caller.retailer_id])
+    else:
+        values = _STORE_OF_KEY.fetchone([code, caller.retailer_id, caller.store_id])
+    if values is None:
+        raise NotFound("store", code)
+    split = len(_STORE_COLUMNS)
+    store = Store.from_db(_STORE_OF_KEY.using, None, values[:split])
+    store.retailer = Retailer.from_db(_STORE_OF_KEY.using, None, values[split:])
+    return store
+
+
+_STORE_COLUMNS = [field for field in Store._meta.concrete_fields]
+_RETAILER_COLUMNS = [field for field in Retailer._meta.concrete_fields]
+
+
+def _store_sql(*, one_store: bool):
+    def sql_of(connection) -> str:
+        quote = connection.ops.quote_name
+        columns = [f"s.{quote(field.column)}" for field in _STORE_COLUMNS]
+        columns += [f"r.{quote(field.column)}" for field in _RETAILER_COLUMNS]
+        store_retailer = column(Store, "retailer", quote)
+        sql = (
+            f"SELECT {', '.join(columns)} FROM {table(Store, quote)} s"
+            f" INNER JOIN {table(Retailer, quote)} r"
+            f" ON r.{column(Retailer, 'id', quote)} = s.{store_retailer}"
+            f" WHERE s.{column(Store, 'code', quote)} = %s AND s.{store_retailer} = %s"
+        )
+        if one_store:
+            sql += f" AND s.{column(Store, 'id', quote)} = %s"
+        return sql
+
+    return sql_of
+
+
+# (retailer, code) is unique: at most one row.
+_STORE_OF_RETAILER = CompiledRead(_store_sql(one_store=False), _STORE_COLUMNS + _RETAILER_COLUMNS)
+_STORE_OF_KEY = CompiledRead(_store_sql(one_store=True), _STORE_COLUMNS + _RETAILER_COLUMNS)
+
+
 # --- quotes ---------------------------------------------------------------------
 
 
@@ -166,7 +242,6 @@ def contract_quote(*, caller: Caller, quote: QuoteIn) -> Quote:
 
 
 @sensitive_variables()
-@transaction.atomic
 def contract_sell(
     *,
     caller: Caller,
@@ -182,14 +257,27 @@ def contract_sell(
     The price charged (`sale.plan_price`) and the price of a quote the sale was made against
     (`quoted_price`), when given, must be the band's price (`price_mismatch`).
 
-    A receipt line holds one live plan (`duplicate_sale` otherwise); the database's partial
-    unique constraint decides between two sales of the same line at once."""
+    A receipt line holds one live plan (`duplicate_sale` otherwise). The database's partial
+    unique constraint decides, for a plain second sale as for two sales of the line at once:
+    the refused sale's insert fails, and this transaction (or savepoint, inside another)
+    rolls back whatever it wrote before, its new holder included.
+
+    Every point of sale calls this: the version on sale comes from the catalog kept per
+    process, and the sale's rows are written together, through compiled statements (one
+    statement on PostgreSQL; docs/decisions/0021-api-hot-path.md)."""
+    # One transaction, or a savepoint inside another; none inside an idempotent answer,
+    # which rolls back whole on a refusal (`in_idempotent_work`).
+    with transaction.atomic(savepoint=not in_idempotent_work()):
+        return _contract_sell(caller, store, sale, holder, is_test, quoted_price)
+
+
+@sensitive_variables()
+def _contract_sell(caller, store, sale, holder, is_test, quoted_price) -> Contract:
     caller_required(caller)
     _store_check(caller, store)
     if (holder is None) == (sale.holder is None):
         raise InvalidInput("holder", None, "give either a new holder or an existing one")
-    version = plan_version_current(code=sale.product)
-    terms = plan_terms_of(version)
+    version, terms = plan_on_sale(code=sale.product)
     item = sale.item
     purchased = sale.purchased
     sold = item.sold or purchased
@@ -225,34 +313,12 @@ def contract_sell(
             "ask for a new quote",
             code=ContractError.PRICE_MISMATCH,
         )
-    if _receipt_line_taken(store.retailer_id, sale, is_test=is_test):
-        raise _duplicate_sale(sale)
-    if holder is None:
-        holder = holder_create(caller=caller, holder=sale.holder, tenant_id=store.retailer_id)
     try:
-        # A savepoint: a concurrent sale of the same line that committed first makes this
-        # insert fail, and the refusal below must still be able to read.
-        with transaction.atomic():
-            contract = _contract_insert(
-                sale, version, terms, quote, store, holder, sold=sold, is_test=is_test
-            )
-    except IntegrityError:
-        if _receipt_line_taken(store.retailer_id, sale, is_test=is_test):
+        contract = _sale_write(caller, sale, version, terms, quote, store, holder, sold, is_test)
+    except IntegrityError as error:
+        if constraint_broken(error, Contract, RECEIPT_LINE_CONSTRAINT):
             raise _duplicate_sale(sale) from None
         raise
-    HolderPeriod.objects.create(
-        contract=contract, holder=holder, since=purchased, reason=HolderPeriod.SALE
-    )
-    CONTRACT_EVENTS.insert(
-        contract_id=contract.pk, on=purchased, kind="sold", to_status=contract.status
-    )
-    audit_record(
-        caller=caller,
-        action="contract_sold",
-        entity=contract,
-        tenant_id=contract.retailer_id,
-        data={"product": sale.product, "version": version.number, "price": str(quote.price)},
-    )
     if sale.gift_recipient is not None:
         # The gift's one naming of its recipient, on the day of the sale, by the same rules
         # as any later one.
@@ -266,19 +332,6 @@ def contract_sell(
     return contract
 
 
-def _receipt_line_taken(retailer_id: int, sale: SaleIn, *, is_test: bool) -> bool:
-    return (
-        Contract.objects.filter(
-            retailer_id=retailer_id,
-            receipt_number=sale.receipt_number,
-            receipt_line=sale.receipt_line,
-            is_test=is_test,
-        )
-        .exclude(status__in=RECEIPT_LINE_RELEASED)
-        .exists()
-    )
-
-
 def _duplicate_sale(sale: SaleIn) -> Refused:
     return Refused(
         ContractError.DUPLICATE_SALE,
@@ -287,14 +340,36 @@ def _duplicate_sale(sale: SaleIn) -> Refused:
     )
 
 
-def _contract_insert(sale, version, terms, quote, store, holder, *, sold, is_test) -> Contract:
+@sensitive_variables()
+def _sale_write(caller, sale, version, terms, quote, store, holder, sold, is_test) -> Contract:
+    """The sale's rows: the new holder (if any), the contract, its first holder period, its
+    `sold` event and the audit entries, in one statement where the database allows
+    (`SALE_ROWS`). A second live sale of the receipt line fails it whole."""
     item = sale.item
     purchased = sale.purchased
-    return Contract.objects.create(
+    holder_rows, audits = [], []
+    if holder is None:
+        holder_values, given = holder_row(sale.holder)
+        holder_rows = [holder_values]
+        holder_id, holder_state = Ref(0), sale.holder.state
+        audits.append(
+            audit_entry(
+                caller=caller,
+                action="holder_created",
+                entity=Holder,
+                entity_id=Ref(0, as_text=True),
+                tenant_id=store.retailer_id,
+                data={"fields": given},
+            )
+        )
+    else:
+        holder_id, holder_state = holder.pk, holder.state
+    status = PENDING_PICKUP if sale.pending_pickup else ACTIVE
+    contract_values = CONTRACT_ROWS.row(
         number=new_number("C"),
-        product_version=version,
+        product_version_id=version.pk,
         retailer_id=store.retailer_id,
-        store=store,
+        store_id=store.pk,
         receipt_number=sale.receipt_number,
         receipt_line=sale.receipt_line,
         is_test=is_test,
@@ -305,16 +380,46 @@ def _contract_insert(sale, version, terms, quote, store, holder, *, sold, is_tes
         item_water_resistant=item.water_resistant,
         item_sold_on=sold,
         item_is_gift=item.gift,
-        holder=holder,
-        state_at_sale=holder.state,
+        holder_id=holder_id,
+        state_at_sale=holder_state,
         plan_price=quote.price,
         commission=retailer_commission(quote.price, store.retailer.commission_rate),
         purchased_on=purchased,
         term_ends_on=add_years(purchased, terms.term_years) if terms.term_years else None,
         last_event_on=purchased,
         # A layaway's term is worked out again from the pickup (contract_pickup).
-        status=PENDING_PICKUP if sale.pending_pickup else ACTIVE,
+        status=status,
     )
+    audits.append(
+        audit_entry(
+            caller=caller,
+            action="contract_sold",
+            entity=Contract,
+            entity_id=Ref(1, as_text=True),
+            tenant_id=store.retailer_id,
+            data={"product": sale.product, "version": version.number, "price": str(quote.price)},
+        )
+    )
+    sold_at = contract_values[CONTRACT_ROWS.fields.index(_SOLD_AT)]
+    holder_ids, (contract_key,), *_ = SALE_ROWS.insert(
+        [
+            holder_rows,
+            [contract_values],
+            [(Ref(1), holder_id, purchased, None, HolderPeriod.SALE)],
+            [(Ref(1), sold_at, purchased, "sold", "", status, {})],
+            audit_rows(audits),
+        ]
+    )
+    if holder is None:
+        holder = HOLDERS.instance(holder_values, holder_ids[0])
+    contract_values[CONTRACT_ROWS.fields.index(_HOLDER)] = holder.pk
+    contract = CONTRACT_ROWS.instance(contract_values, contract_key)
+    # What the caller reads of it next (the answer names the version and the store): the
+    # instances in hand, not a query each.
+    contract.product_version = version
+    contract.store = store
+    contract.holder = holder
+    return contract
 
 
 # --- changes on a sold contract -------------------------------------------------------------

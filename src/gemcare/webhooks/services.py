@@ -23,6 +23,7 @@ from gemcare.claims.models import AWAITING_REVIEW
 from gemcare.common.audit import audit_record
 from gemcare.common.callers import Caller, caller_required
 from gemcare.common.errors import InvalidInput, Refused
+from gemcare.common.statements import CompiledRead, column, table
 from gemcare.partners.models import Retailer
 from gemcare.webhooks.addresses import AddressRefused, url_addresses
 from gemcare.webhooks.errors import WebhookError
@@ -45,19 +46,47 @@ from gemcare.webhooks.tasks import webhook_deliver_task
 # --- emitting -------------------------------------------------------------------------------
 
 
-def _subscribed(retailer_id: int, event: str) -> list[WebhookEndpoint]:
+class Subscriber(NamedTuple):
+    """What the outbox needs of an endpoint: its id, retailer and mode."""
+
+    pk: int
+    retailer_id: int
+    is_test: bool
+
+
+def _subscribed_sql(connection) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        column(WebhookEndpoint, name, quote) for name in ("id", "retailer", "events", "is_test")
+    )
+    return (
+        f"SELECT {columns} FROM {table(WebhookEndpoint, quote)} "
+        f"WHERE {column(WebhookEndpoint, 'retailer', quote)} = %s "
+        f"AND {column(WebhookEndpoint, 'is_active', quote)}"
+    )
+
+
+# Read on every sale and every decision: compiled once (gemcare.common.statements).
+_ACTIVE_ENDPOINTS = CompiledRead(
+    _subscribed_sql,
+    [WebhookEndpoint._meta.get_field(name) for name in ("id", "retailer", "events", "is_test")],
+)
+
+
+def _subscribed(retailer_id: int, event: str) -> list[Subscriber]:
     if event not in EVENTS:
         raise ValueError(f"{event!r} is not a webhook event")
     # A retailer has a handful of endpoints: the subscription is read here, not in SQL (a
     # JSON containment lookup has no SQLite form).
-    endpoints = WebhookEndpoint.objects.filter(retailer_id=retailer_id, is_active=True).only(
-        "pk", "retailer_id", "events", "is_test"
-    )
-    return [endpoint for endpoint in endpoints if event in endpoint.events]
+    return [
+        Subscriber(pk, retailer, is_test)
+        for pk, retailer, events, is_test in _ACTIVE_ENDPOINTS.fetchall([retailer_id])
+        if event in events
+    ]
 
 
 def _deliveries_write(
-    endpoints: list[WebhookEndpoint], *, event: str, payload: dict, is_test: bool
+    endpoints: list[Subscriber], *, event: str, payload: dict, is_test: bool
 ) -> list[WebhookDelivery]:
     endpoints = [endpoint for endpoint in endpoints if endpoint.is_test == is_test]
     if not endpoints:

@@ -20,8 +20,7 @@ from gemcare.common.idempotency import HEADER, StoredResponse
 from gemcare.common.schemas import PositiveMoney, invalid, max_length_of, text
 from gemcare.contracts.models import Contract
 from gemcare.contracts.schemas import HolderIn, SaleIn
-from gemcare.contracts.selectors import store_for_sale
-from gemcare.contracts.services import contract_sell
+from gemcare.contracts.services import contract_sell, sale_store_get
 from gemcare.partners.models import ApiKey, Store
 
 SALE_EXAMPLE = {
@@ -175,7 +174,7 @@ def contracts_create(
     caller = auth.caller
 
     def sell() -> StoredResponse:
-        store = store_for_sale(caller=caller, code=sale.store)
+        store = sale_store_get(caller=caller, code=sale.store)
         quoted = None
         if sale.quote_id is not None:
             quoted = quote_price_for(
