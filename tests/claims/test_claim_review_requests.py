@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from claim_review_support import REASON, ask, decide, denied_claim, state_of
-from factories import SYSTEM, file_claim, retailer_make, sell, store_make
+from factories import SYSTEM, cancel, file_claim, retailer_make, sell, store_make
 
 from gemcare.claims.models import AWAITING_REVIEW, DENIED, Claim
 from gemcare.claims.schemas import ReviewRequestIn
@@ -19,6 +19,7 @@ from gemcare.common.clock import clock_set
 from gemcare.common.errors import InvalidInput, NotFound, Refused
 from gemcare.common.models import AuditEntry
 from gemcare.common.schemas import validate_input
+from gemcare.contracts.selectors import contract_actions, refund_preview
 
 
 def test_the_holder_asks_and_the_request_is_kept_and_audited(presets):
@@ -213,3 +214,31 @@ def test_the_queue_refuses_an_absurd_page():
         claims_review_requested(caller=SYSTEM, limit=0)
     with pytest.raises(ValueError):
         claims_for_adjusters(caller=SYSTEM, limit=501)
+
+
+# --- a review asked for holds a cancellation back ---------------------------------------------
+
+
+def test_a_cancellation_waits_for_the_review_a_holder_asked_for(presets):
+    contract, claim = denied_claim()
+    ask(claim)
+    before = state_of(contract, claim)
+
+    with pytest.raises(Refused) as refusal:
+        cancel(contract, date="2024-09-01")
+
+    assert refusal.value.code == "claim_in_review"
+    assert state_of(contract, claim) == before
+    preview = refund_preview(caller=SYSTEM, number=contract.number, cancel_on=dt.date(2024, 9, 1))
+    assert preview.claim_in_review is True
+    assert "cancel" not in contract_actions(caller=SYSTEM, contract=contract, on=preview.cancel_on)
+
+    # Once the adjuster has decided (here: the denial stands), the holder may cancel.
+    decide(claim, deny=True, note="theft is never covered by the plan")
+    assert (
+        refund_preview(
+            caller=SYSTEM, number=contract.number, cancel_on=dt.date(2024, 9, 1)
+        ).claim_in_review
+        is False
+    )
+    assert cancel(contract, date="2024-09-01").refund > 0

@@ -151,11 +151,26 @@ def contract_facts(contract: Contract) -> ContractFacts:
     )
 
 
-def contract_claim_facts(contract_id: int) -> list[tuple[str, Decimal]]:
-    """Each claim on a contract as (status, approved): what the rules core counts."""
-    from gemcare.claims.models import Claim
+@dataclass(frozen=True, slots=True)
+class ContractClaims:
+    facts: list[tuple[str, Decimal]]  # each claim as (status, approved): what the rules count
+    # A claim waits for a person: one awaiting an adjuster's review, or a denial whose holder
+    # asked for a person's review (`review_open`). A cancellation waits for either: the
+    # review may approve what the refund would then deduct.
+    in_review: bool
 
-    return list(Claim.objects.filter(contract_id=contract_id).values_list("status", "approved"))
+
+def contract_claims(contract_id: int) -> ContractClaims:
+    """The claims on a contract as a cancellation reads them, in one query."""
+    from gemcare.claims.models import AWAITING_REVIEW, Claim
+
+    rows = Claim.objects.filter(contract_id=contract_id).values_list(
+        "status", "approved", "review_open"
+    )
+    return ContractClaims(
+        facts=[(status, approved) for status, approved, _ in rows],
+        in_review=any(status == AWAITING_REVIEW or review_open for status, _, review_open in rows),
+    )
 
 
 def contract_cancellable_check(contract: Contract, cancel_on: dt.date) -> None:
@@ -182,7 +197,7 @@ def cancellation_facts(
     notice_on: dt.date | None = None,
 ) -> CancellationFacts:
     """The rules' view of a cancellation of `contract` on `cancel_on`, with its claims as
-    `contract_claim_facts` gives them."""
+    `contract_claims` gives them."""
     return CancellationFacts(
         terms=plan_terms_by_version_id(contract.product_version_id),
         state=contract.state_at_sale,
@@ -206,7 +221,7 @@ class RefundPreview:
     due_on: dt.date  # the refund is due then; paid later, it carries the penalty
     # (paid on, what it carries) for a refund paid on the last day of the 1st, 2nd… late period
     late_payments: tuple[tuple[dt.date, LatePenalty], ...]
-    claim_in_review: bool  # a cancellation waits for the review (claim_in_review)
+    claim_in_review: bool  # a cancellation waits for a person's review (claim_in_review)
 
 
 def refund_preview(
@@ -219,14 +234,13 @@ def refund_preview(
 ) -> RefundPreview:
     """What a holder's cancellation on `cancel_on` would refund, worked out exactly as the
     cancellation works it out, without writing anything. Refused as the cancellation would
-    be for the contract's status and the date order; a claim awaiting review does not refuse
-    the preview (the review may change what it deducts), it is said in `claim_in_review`."""
-    from gemcare.claims.models import AWAITING_REVIEW
-
+    be for the contract's status and the date order; a claim waiting for a person's review
+    does not refuse the preview (the review may change what it deducts), it is said in
+    `claim_in_review`."""
     contract = contract_get(caller=caller, number=number, is_test=is_test)
     contract_cancellable_check(contract, cancel_on)
-    claims = contract_claim_facts(contract.pk)
-    facts = cancellation_facts(contract, claims, cancel_on=cancel_on, reason=reason)
+    claims = contract_claims(contract.pk)
+    facts = cancellation_facts(contract, claims.facts, cancel_on=cancel_on, reason=reason)
     with translate_rule_errors():
         decision = plan_refund(facts)
     penalty = late_penalty(decision.refund, cancel_on=cancel_on, paid_on=None)
@@ -242,7 +256,7 @@ def refund_preview(
                 for periods in range(1, PREVIEWED_LATE_PERIODS + 1)
             )
         ),
-        claim_in_review=any(status == AWAITING_REVIEW for status, _ in claims),
+        claim_in_review=claims.in_review,
     )
 
 
@@ -271,15 +285,13 @@ def contract_actions(*, caller: Caller, contract: Contract, on: dt.date) -> froz
     page shows only those; each service still refuses on its own, for a page gone stale):
 
     - cancel: the status may be cancelled, `on` is not before the latest event, and no claim
-      awaits review (`claim_in_review`);
+      waits for a person's review (`claim_in_review`);
     - return: as cancel, and the refund the preview works out for `on` voids the plan (in
       the free look with no services received, or before a layaway's pickup);
     - transfer: the contract is active, `on` is not before the latest event, and the
       product lets it pass to a new holder (`contract_transferable`);
     - pickup: the plan waits for its item's pickup.
     """
-    from gemcare.claims.models import AWAITING_REVIEW
-
     if not contract_is_visible(contract, caller=caller):
         raise NotFound("contract", contract.number)
     allowed: set[str] = set()
@@ -289,11 +301,11 @@ def contract_actions(*, caller: Caller, contract: Contract, on: dt.date) -> froz
     if contract.status == ACTIVE and in_order and contract_transferable(contract):
         allowed.add(TRANSFER)
     if contract.status in CANCELLABLE and in_order:
-        claims = contract_claim_facts(contract.pk)
-        if not any(status == AWAITING_REVIEW for status, _ in claims):
+        claims = contract_claims(contract.pk)
+        if not claims.in_review:
             allowed.add(CANCEL)
             with translate_rule_errors():
-                decision = plan_refund(cancellation_facts(contract, claims, cancel_on=on))
+                decision = plan_refund(cancellation_facts(contract, claims.facts, cancel_on=on))
             if decision.status == VOIDED:
                 allowed.add(RETURN)
     return frozenset(allowed)

@@ -22,7 +22,6 @@ from gemcare.catalog.selectors import (
     plan_terms_of,
     plan_version_current,
 )
-from gemcare.claims.models import AWAITING_REVIEW
 from gemcare.common.audit import AUDIT_ROWS, audit_entry, audit_record, audit_rows
 from gemcare.common.callers import Caller, caller_required
 from gemcare.common.errors import (
@@ -70,7 +69,7 @@ from gemcare.contracts.schemas import (
 from gemcare.contracts.selectors import (
     cancellation_facts,
     contract_cancellable_check,
-    contract_claim_facts,
+    contract_claims,
     contract_is_visible,
     store_for_sale,
 )
@@ -525,15 +524,15 @@ def _cancel(
     # The contract's lock is enough for its claims: every claim change locks it first.
     contract = contract_locked_for(caller, contract, fields=CANCELLATION_FIELDS, writer=CONTRACTS)
     contract_cancellable_check(contract, cancel_on)
-    claims = contract_claim_facts(contract.pk)
-    if any(status == AWAITING_REVIEW for status, _ in claims):
+    claims = contract_claims(contract.pk)
+    if claims.in_review:
         raise Refused(
             ContractError.CLAIM_IN_REVIEW,
-            "A claim on this contract awaits an adjuster's review: the review decides first.",
+            "A claim on this contract waits for a person's review: the review decides first.",
         )
     facts = cancellation_facts(
         contract,
-        claims,
+        claims.facts,
         cancel_on=cancel_on,
         by=cancellation.by,
         reason=cancellation.reason,
