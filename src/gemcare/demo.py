@@ -77,6 +77,14 @@ RETAILERS = [
         [("main", "Main Street", "GA"), ("lake", "Lakeside", "WI"), ("mesa", "Mesa Plaza", "AZ")],
     ),
 ]
+# Where claim decisions go: each retailer's address, and a store's own where it has one (the
+# other stores fall back to their retailer's).
+CLAIM_EMAILS = {
+    "brilliant": "claims@brilliant.example",
+    "brilliant/oak": "oak-street@brilliant.example",
+    "harbor": "claims@harbor.example",
+    "harbor/main": "main-street@harbor.example",
+}
 FIRST = [
     "Ava",
     "Ben",
@@ -192,11 +200,17 @@ def _retailers() -> list[Store]:
     model = get_user_model()
     stores = []
     for code, name, rate, store_rows in RETAILERS:
-        retailer = Retailer.objects.create(code=code, name=name, commission_rate=rate)
+        retailer = Retailer.objects.create(
+            code=code, name=name, commission_rate=rate, email=CLAIM_EMAILS.get(code, "")
+        )
         for store_code, store_name, state in store_rows:
             stores.append(
                 Store.objects.create(
-                    retailer=retailer, code=store_code, name=store_name, state=state
+                    retailer=retailer,
+                    code=store_code,
+                    name=store_name,
+                    state=state,
+                    email=CLAIM_EMAILS.get(f"{code}/{store_code}", ""),
                 )
             )
     for login, (retailer_code, role) in zip(

@@ -15,6 +15,7 @@ ROW_KEYS = {
     "filed_on",
     "incident_on",
     "cause",
+    "channel",
     "decision",
     "reason_code",
     "approved",
@@ -22,6 +23,8 @@ ROW_KEYS = {
     "remaining_limit",
     "fulfilment",
     "needs_review",
+    "review_open",
+    "review_requested_on",
     "route",
     "repair_center",
 }

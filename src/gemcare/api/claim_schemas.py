@@ -165,6 +165,11 @@ class ClaimRowOut(Schema):
     filed_on: dt.date
     incident_on: dt.date
     cause: str = Field(examples=["wear_and_tear"])
+    channel: str = Field(
+        examples=["jeweler"],
+        description="How the claim was filed: jeweler (at the counter or through this API) or "
+        "customer (by the holder on the Gemcare site).",
+    )
     decision: str = Field(
         examples=["approved"],
         description="approved, partially_approved, denied or return_to_jeweler.",
@@ -179,6 +184,16 @@ class ClaimRowOut(Schema):
     )
     fulfilment: str | None = Field(examples=["repair"], description="repair or replacement.")
     needs_review: bool
+    review_open: bool = Field(
+        examples=[False],
+        description="A person's review of the rules' denial was asked for and no adjuster "
+        "has decided it yet.",
+    )
+    review_requested_on: dt.date | None = Field(
+        examples=[None],
+        description="When the holder or the jeweler asked for a person's review of the "
+        "denial (once per claim); null when nobody asked.",
+    )
     route: str | None = Field(examples=["in_store"], description="in_store or repair_center.")
     repair_center: str | None = Field(description="The repair center's code, when shipped.")
 

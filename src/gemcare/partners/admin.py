@@ -17,18 +17,19 @@ from gemcare.partners.services import api_key_create, api_key_revoke
 class StoreInline(admin.TabularInline):
     model = Store
     extra = 0
+    fields = ["code", "name", "address", "state", "email"]
 
 
 @admin.register(Retailer)
 class RetailerAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "commission_rate", "is_active"]
+    list_display = ["name", "code", "commission_rate", "email", "is_active"]
     search_fields = ["name", "code"]
     inlines = [StoreInline]
 
 
 @admin.register(Store)
 class StoreAdmin(admin.ModelAdmin):
-    list_display = ["name", "retailer", "state"]
+    list_display = ["name", "retailer", "state", "email"]
     list_filter = ["retailer", "state"]
 
 

@@ -38,6 +38,12 @@ class Retailer(models.Model):
         help_text="Share of the plan price the retailer keeps (0.40 is 40%).",
     )
     is_active = models.BooleanField(default=True)
+    email = models.EmailField(
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Where claim decisions are sent when the store has no email of its own.",
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -49,6 +55,12 @@ class Store(models.Model):
     name = models.CharField(max_length=200)
     address = models.CharField(max_length=300, blank=True)
     state = models.CharField(max_length=2, choices=STATE_CHOICES)
+    email = models.EmailField(
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Where the decisions on this store's claims are sent (else the retailer's).",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["retailer", "code"], name="store_code")]

@@ -6,9 +6,9 @@ tests commit (each thread has its own connection), so the presets are committed 
 
 import datetime as dt
 import secrets
-import threading
 
 import pytest
+from concurrency import run_at_once
 from django.db import connection
 from factories import sell
 
@@ -37,28 +37,6 @@ pytestmark = [
 def presets(transactional_db):
     """Committed presets (this module's tests commit, so no module-wide transaction)."""
     presets_load(caller=Caller.system("presets"))
-
-
-def run_at_once(count, work):
-    """`work(i)` in `count` threads released together, each with its own connection."""
-    start = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index):
-        try:
-            start.wait(timeout=10)
-            results[index] = work(index)
-        except BaseException as error:  # reported by the test, in its own thread
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

@@ -68,6 +68,7 @@ def claim_row(claim: Claim) -> dict:
         "filed_on": claim.filed_on,
         "incident_on": claim.incident_on,
         "cause": claim.cause,
+        "channel": claim.channel,
         "decision": claim.decision,
         "reason_code": claim.reason_code or None,
         "approved": claim.approved,
@@ -75,6 +76,8 @@ def claim_row(claim: Claim) -> dict:
         "remaining_limit": claim.remaining_limit,
         "fulfilment": claim.fulfilment or None,
         "needs_review": claim.needs_review,
+        "review_open": claim.review_open,
+        "review_requested_on": claim.review_requested_on,
         "route": claim.route or None,
         "repair_center": claim.repair_center.code if claim.repair_center_id else None,
     }

@@ -40,27 +40,45 @@ SALE_FORM = {
     "ignore": ["show_offers"],
 }
 OFFERS_HINT = "Choose the item and type its price: the plans offered for it appear here."
+# What the offers part says while the item is half given: a hint, not an error.
+OFFERS_WAITING = {
+    "price": "Enter the price to see the offers.",
+    "kind": "Choose the item to see the offers.",
+}
+ITEM_FIELDS = ("kind", "price")
 
 
 def _offers(request: HttpRequest, values) -> dict:
     """The offers part of the page for the item's kind and price in `values` (a QueryDict
-    or a dict): the plans, or what is missing, or what is wrong with the item."""
+    or a dict): the plans, or what is still missing, or what is wrong with the item.
+
+    The offers are asked for as one types, so a half-filled item is the usual case: with
+    the kind chosen and no price yet (or the reverse) the answer is a calm hint, while a
+    value given and wrong (a kind we do not know, a price that is not an amount) is an
+    error naming its field (`offers_errors`, by the form's input names)."""
     chosen = values.get("product", "")
     item = {
         name: values.get(f"item.{name}", "")
-        for name in ("kind", "price")
+        for name in ITEM_FIELDS
         if values.get(f"item.{name}", "") != ""
     }
+    missing = [name for name in ITEM_FIELDS if name not in item]
+    quiet = {"offers": None, "offers_problem": "", "offers_errors": {}, "chosen_product": chosen}
     if not item:
-        return {"offers": None, "offers_problem": "", "chosen_product": chosen}
+        return quiet
     try:
         checked = validate_input(ItemIn, item, prefix="item")
     except InvalidInput as error:
-        problems = form_errors(error)
+        found = form_errors(error)
+        given = {f"item.{name}" for name in item}
+        problems = {name: message for name, message in found.items() if name in given}
+        if missing and not problems:
+            return {**quiet, "offers_hint": OFFERS_WAITING[missing[0]]}
+        problems = problems or found
         words = "; ".join(f"{name.split('.')[-1]} {message}" for name, message in problems.items())
-        return {"offers": None, "offers_problem": f"The item's {words}.", "chosen_product": chosen}
+        return {**quiet, "offers_problem": f"The item's {words}.", "offers_errors": problems}
     offers = counter_offers(caller=request.caller, kind=checked.kind, price=checked.price)
-    return {"offers": offers, "offers_problem": "", "chosen_product": chosen}
+    return {**quiet, "offers": offers}
 
 
 def _store_choices(request: HttpRequest) -> list[tuple[str, str]]:
@@ -70,7 +88,20 @@ def _store_choices(request: HttpRequest) -> list[tuple[str, str]]:
     return [(store.code, store.name) for store in stores_visible(caller=request.caller)]
 
 
-def _page(request: HttpRequest, form: FormState, *, status: int = 200, **extra) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    form: FormState,
+    *,
+    status: int = 200,
+    item_errors_shown: bool = False,
+    **extra,
+) -> HttpResponse:
+    """The sale page. With `item_errors_shown` (the offers asked for without JavaScript), a
+    wrong item value is shown beside its field, as a failed form (422)."""
+    offers = _offers(request, form.values)
+    if item_errors_shown and offers["offers_errors"]:
+        form = FormState(form.values, {**offers["offers_errors"], **form.errors})
+        status = 422
     context = {
         "form": form,
         "kinds": KINDS,
@@ -78,7 +109,7 @@ def _page(request: HttpRequest, form: FormState, *, status: int = 200, **extra) 
         "stores": _store_choices(request),
         "store": request.user.retailer_staff.store,
         "offers_hint": OFFERS_HINT,
-        **_offers(request, form.values),
+        **offers,
         **extra,
     }
     return render(request, TEMPLATE, context, status=status)
@@ -110,7 +141,7 @@ def sell(request: HttpRequest) -> HttpResponse:
                 values[name] = request.GET[name][:64]
         return _page(request, FormState(values))
     if request.POST.get("show_offers"):
-        return _page(request, FormState(request.POST))
+        return _page(request, FormState(request.POST), item_errors_shown=True)
     try:
         sale = form_read(CounterSaleIn, request.POST, **SALE_FORM)
         store = _sale_store(request, sale.store)
@@ -151,7 +182,8 @@ def sell(request: HttpRequest) -> HttpResponse:
 @require_safe
 @jeweler_required
 def sell_offers(request: HttpRequest) -> HttpResponse:
-    """The offers part of the sale page, for htmx as the item is typed."""
+    """The offers part of the sale page, for htmx as the item is typed: 200 with the plans or
+    a hint while the item is half given, 422 when a value given is wrong."""
     context = {"offers_hint": OFFERS_HINT, **_offers(request, request.GET)}
     status = 422 if context["offers_problem"] else 200
     return render(request, OFFERS_TEMPLATE, context, status=status)
