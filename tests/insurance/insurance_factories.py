@@ -35,7 +35,9 @@ def other_callers() -> dict[str, Caller]:
     }
 
 
-def bind(*, caller: Caller = SYSTEM, **overrides):
+def bind(*, caller: Caller = SYSTEM, billed_here: bool = True, **overrides):
+    """A policy through the real service; its premium counts as paid unless the test records
+    payments (`billed_here=True`: only what is recorded counts)."""
     fields = {
         "named_insureds": [{"name": "Ann Lee", "email": "ann@example.com"}],
         "address": "1 Main St, Madison",
@@ -45,7 +47,9 @@ def bind(*, caller: Caller = SYSTEM, **overrides):
         "items": [dict(RING)],
     }
     fields.update(overrides)
-    return services.policy_bind(caller=caller, data=validate_input(schemas.PolicyBindIn, fields))
+    return services.policy_bind(
+        caller=caller, data=validate_input(schemas.PolicyBindIn, fields), billed_here=billed_here
+    )
 
 
 def quote(*, caller: Caller = SYSTEM, **fields):

@@ -87,3 +87,11 @@ def test_the_audit_entry_names_the_caller_and_no_tenant(presets):
         user.pk,
         None,
     )
+
+
+@pytest.mark.parametrize("number", ["JP-\x00001", "", "x" * 5000, 12, None])
+def test_a_number_no_policy_can_have_is_not_found(policy, number):
+    from gemcare.insurance.selectors import policy_get
+
+    with pytest.raises(NotFound):
+        policy_get(caller=SYSTEM, number=number)

@@ -28,6 +28,13 @@ from gemcare.insurance.models import Policy, PolicyCancellation, PolicyEvent
 from gemcare.insurance.selectors import policy_items, policy_premium_in_force
 
 
+@pytest.fixture
+def policy(presets):
+    """The rulebook's refunds (RULEBOOK 6.2) are of a premium paid: this policy's was
+    collected, and no payment is recorded here."""
+    return bind(billed_here=False)
+
+
 @pytest.mark.parametrize(
     ("cancel_on", "refund"),
     [
@@ -80,7 +87,7 @@ def test_cancel_refunds_from_the_premium_still_in_force(policy):
 
 
 def test_cancel_never_refunds_installment_fees(presets):
-    policy = bind(installments=12)
+    policy = bind(installments=12, billed_here=False)
     assert policy.installment == Decimal("10.50")
     assert cancel(policy=policy, cancel_on="2025-02-01", by="insured").refund == Decimal("87.85")
 
@@ -130,17 +137,21 @@ def test_a_cancellation_before_a_recorded_change_is_out_of_order(policy):
     assert cancel(policy=policy, cancel_on="2025-06-10", by="insured").refund > 0
 
 
-def test_an_insured_cancels_by_today_only_the_insurer_ahead(policy):
+def test_an_insured_may_cancel_ahead_and_is_covered_until_then(policy):
+    """The insured's request for a later day is recorded at once; the cover runs to it."""
     with clock_set(dt.date(2025, 3, 1)):
-        before, state = row_counts(), policy_state(policy)
-        with pytest.raises(Refused) as error:
-            cancel(policy=policy, cancel_on="2025-03-02", by="insured")
-        assert error.value.code == "cancellation_ahead"
-        assert (row_counts(), policy_state(policy)) == (before, state)
-        cancellation = cancel(
-            policy=policy, cancel_on="2025-03-20", by="insurer", notice_on="2025-03-01"
-        )
-    assert cancellation.cancel_on == dt.date(2025, 3, 20)
+        cancellation = cancel(policy=policy, cancel_on="2025-03-20", by="insured")
+    # 96 x 287 / 365 = 75.48
+    assert (cancellation.cancel_on, cancellation.refund) == (dt.date(2025, 3, 20), Decimal("75.48"))
+    assert policy.status == Policy.CANCELLED
+
+
+def test_an_insured_cannot_cancel_past_the_period(policy):
+    before, state = row_counts(), policy_state(policy)
+    with clock_set(dt.date(2025, 3, 1)), pytest.raises(InvalidInput) as error:
+        cancel(policy=policy, cancel_on="2026-01-02", by="insured")
+    assert (error.value.field, error.value.code) == ("cancel_on", "not_in_policy_period")
+    assert (row_counts(), policy_state(policy)) == (before, state)
 
 
 def test_a_cancellation_far_ahead_is_refused_at_the_edge(policy):
@@ -162,7 +173,7 @@ def test_a_cancellation_far_ahead_is_refused_at_the_edge(policy):
 )
 def test_a_cancellation_refund_is_never_negative_nor_above_the_premium(presets, days, by, limit):
     with transaction.atomic():
-        policy = bind(items=[RING | {"limit": str(limit)}])
+        policy = bind(items=[RING | {"limit": str(limit)}], billed_here=False)
         cancel_on = policy.period_start + dt.timedelta(days=days)
         refund = cancel(policy=policy, cancel_on=cancel_on, by=by).refund
         assert Decimal("0.00") <= refund <= policy.premium

@@ -17,7 +17,7 @@ from insurance_factories import (
     row_counts,
 )
 
-from gemcare.common.clock import today
+from gemcare.common.clock import clock_set, today
 from gemcare.common.errors import InvalidInput, Refused
 from gemcare.common.models import AuditEntry
 from gemcare.insurance.models import PolicyEvent, ScheduledItem
@@ -183,19 +183,22 @@ def test_a_cancelled_policy_covers_losses_before_its_cancellation_only(policy):
 
 
 def test_deadlines_are_kept_and_listed(policy):
-    loss = record_loss(
-        policy=policy,
-        loss_on="2025-05-02",
-        item_ref="r1",
-        peril="fire",
-        cost="500",
-        known_on="2025-05-05",
-        proof_requested_on=dt.date(2025, 5, 10),
-    )
+    # Recording a loss agrees its amount on the platform's today: payment is due 30 days on.
+    with clock_set(dt.date(2025, 5, 12)):
+        loss = record_loss(
+            policy=policy,
+            loss_on="2025-05-02",
+            item_ref="r1",
+            peril="fire",
+            cost="500",
+            known_on="2025-05-05",
+            proof_requested_on=dt.date(2025, 5, 10),
+        )
     assert loss.known_on == dt.date(2025, 5, 5)
     assert loss.proof_of_loss_due == dt.date(2025, 8, 8)  # 90 days after 10 May
     assert loss.suit_by == dt.date(2026, 5, 5)  # one year after the insured knew
-    assert (loss.payment_due, loss.appraiser_named_by, loss.umpire_chosen_by) == (None,) * 3
+    assert (loss.amount_agreed_on, loss.payment_due) == (dt.date(2025, 5, 12), dt.date(2025, 6, 11))
+    assert (loss.appraiser_named_by, loss.umpire_chosen_by) == (None,) * 2
     assert list(loss_deadlines_open(caller=SYSTEM, on=dt.date(2026, 5, 5))) == [loss]
     assert list(loss_deadlines_open(caller=SYSTEM, on=dt.date(2026, 5, 6))) == []
     plain = record_loss(policy=policy, loss_on="2025-05-03", item_ref="r1", peril="fire", cost="5")

@@ -406,12 +406,13 @@ def test_loss_deadlines():
         proof_requested_on=dt.date(2025, 5, 10),
         amount_agreed_on=dt.date(2025, 6, 1),
         appraisal_demanded_on=dt.date(2025, 6, 1),
+        appraisers_named_on=dt.date(2025, 6, 21),
     )
 
     assert deadlines.proof_of_loss_due == dt.date(2025, 8, 8)  # 90 days
     assert deadlines.payment_due == dt.date(2025, 7, 1)  # 30 days
     assert deadlines.appraiser_named_by == dt.date(2025, 6, 21)  # 20 days
-    assert deadlines.umpire_chosen_by == dt.date(2025, 7, 6)  # 15 more days
+    assert deadlines.umpire_chosen_by == dt.date(2025, 7, 6)  # 15 days after both named
     assert deadlines.suit_by == dt.date(2026, 5, 2)  # one year
 
 

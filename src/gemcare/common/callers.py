@@ -1,8 +1,9 @@
 """Who is calling: every service and every tenant fetch takes a `Caller`.
 
 A caller is a provider role, a retailer (optionally narrowed to one store), a holder's
-verified session, or the system itself (scheduled work). Selectors scope every query of a
-tenant's rows by it, answering "not found" for "not yours"; the audit log records it.
+verified session, an insurance policyholder's verified session, or the system itself
+(scheduled work). Selectors scope every query of a tenant's rows by it, answering "not
+found" for "not yours"; the audit log records it.
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 PROVIDER = "provider"
 RETAILER = "retailer"
 HOLDER = "holder"
+POLICYHOLDER = "policyholder"
 SYSTEM = "system"
 
 
@@ -22,6 +24,8 @@ class Caller:
     retailer_id: int | None = None
     store_id: int | None = None
     holder_id: int | None = None
+    named_insured_id: int | None = None
+    policy_id: int | None = None
 
     @classmethod
     def provider(cls, user, *, role: str | None = None) -> "Caller":
@@ -54,6 +58,17 @@ class Caller:
         return cls(HOLDER, f"holder:{holder.pk}", holder_id=holder.pk)
 
     @classmethod
+    def policyholder(cls, named_insured) -> "Caller":
+        """A named insured of one policy whose session was verified (a one-time code sent to
+        their email on the policy): they see and act on that policy alone."""
+        return cls(
+            POLICYHOLDER,
+            f"named_insured:{named_insured.pk}",
+            named_insured_id=named_insured.pk,
+            policy_id=named_insured.policy_id,
+        )
+
+    @classmethod
     def system(cls, name: str) -> "Caller":
         """Scheduled or internal work: expiry runs, the scenario runner, demo loading."""
         return cls(SYSTEM, f"system:{name}")
@@ -69,6 +84,10 @@ class Caller:
     @property
     def is_holder(self) -> bool:
         return self.kind == HOLDER
+
+    @property
+    def is_policyholder(self) -> bool:
+        return self.kind == POLICYHOLDER
 
 
 def caller_required(caller: object) -> Caller:

@@ -22,13 +22,17 @@ without any of its metadata: no EXIF (the GPS position of the holder's home amon
 camera, the time), no XMP, no comments; only its colour profile is kept. A PDF is kept as
 sent. The stored name is random: nothing of the sender's file name is kept.
 
-Refusals are InvalidInput naming the field, with the codes of `UploadError`.
+Refusals are InvalidInput naming the field, with the codes of `UploadError`. A service that
+takes several files for one record checks their number first (`uploads_count_check`) and
+stores them all or none (`uploads_store`).
 """
 
 import io
+import os
 import re
 import secrets
 import warnings
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from django.conf import settings
@@ -196,3 +200,54 @@ def upload_store(file: BinaryIO, *, kind: str, folder: str, field: str | None = 
         extension = document_check(data, field=field)
     name = f"{folder.strip('/')}/{secrets.token_hex(16)}{extension}"
     return default_storage.save(name, ContentFile(data))
+
+
+# The content type of a stored file, from the extension `upload_store` gave its name.
+CONTENT_TYPES = {
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".pdf": "application/pdf",
+}
+
+
+def uploads_count_check(
+    *, field: str, adding: int, held: int, most: int, noun: str, record: str, code
+) -> None:
+    """Refuse (InvalidInput naming `field`, with `code`) files that would take a record past
+    the most it carries, before any is stored: "holds 3 photos: a claim carries at most 10
+    and this one has 8"."""
+    if held + adding > most:
+        raise InvalidInput(
+            field,
+            None,
+            f"holds {adding} {noun}{'s' if adding != 1 else ''}: a {record} carries at most "
+            f"{most} and this one has {held}",
+            code=code,
+        )
+
+
+def uploads_store[R](
+    files: Iterable[BinaryIO],
+    *,
+    kind: str,
+    folder: str,
+    field: str,
+    row: Callable[[str, str, int], R],
+) -> list[R]:
+    """Store every file (`upload_store`) and write the row of each: `row(stored_name,
+    content_type, size)`. All or nothing: a refused file, or a row that fails, leaves none of
+    the call's files in the storage (and the caller's transaction takes the rows back)."""
+    stored: list[str] = []
+    try:
+        for file in files:
+            stored.append(upload_store(file, kind=kind, folder=folder, field=field))
+        return [
+            row(name, CONTENT_TYPES[os.path.splitext(name)[1]], default_storage.size(name))
+            for name in stored
+        ]
+    except BaseException:
+        # Nothing of a refused call stays behind, in the database or in the storage.
+        for name in stored:
+            default_storage.delete(name)
+        raise

@@ -5,28 +5,26 @@ stores it: `/verify/<code>` recomputes the MAC, and a forged or mistyped code fi
 without even reaching the database. The MAC key is derived from SECRET_KEY under a salt of
 its own, so rotating SECRET_KEY retires every printed code together (docs/decisions).
 
-The PDF is drawn with fpdf2 and a Unicode TrueType font that ships in a Python package
-(Noto Sans), so holder names and state notices print as written; a character the font has no
-glyph for is replaced by "?" rather than dropped or drawn as an empty box.
+The PDF is drawn on the page of `gemcare.common.pdf`: fpdf2 and a Unicode TrueType font that
+ships in a Python package (Noto Sans), so holder names and state notices print as written; a
+character the font has no glyph for is replaced by "?" rather than dropped or drawn as an
+empty box.
 """
 
 import base64
 import datetime as dt
 import io
-import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
-import fontpkg_noto_sans
 import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
-from fpdf import FPDF
 
 from gemcare.catalog.selectors import plan_terms_by_version_id
 from gemcare.common.callers import Caller
 from gemcare.common.errors import NotFound
+from gemcare.common.pdf import FONT, sections_page
 from gemcare.contracts.models import Contract
 from gemcare.contracts.selectors import contract_get
 from gemcare.rules import vocabulary
@@ -282,59 +280,6 @@ def certificate_text(contract: Contract) -> CertificateText:
 
 # --- the PDF ----------------------------------------------------------------------------------
 
-FONT = "noto-sans"
-
-
-@cache
-def _font_path() -> str:
-    return str(fontpkg_noto_sans.ROOT / "files" / "NotoSans[wdth,wght].ttf")
-
-
-class _Certificate(FPDF):
-    def __init__(self) -> None:
-        super().__init__(format="Letter")
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_margins(18, 18, 18)
-        self.add_font(FONT, "", _font_path())
-        self.set_font(FONT, size=10)
-        self._glyphs = self.current_font.cmap
-        self.footer_text = ""
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, size=8)
-        self.cell(0, 5, f"{self.footer_text}, page {self.page_no()} of {{nb}}", align="C")
-
-    def printable(self, text: str) -> str:
-        """The text in the font's characters: combined forms first, then "?" for a character
-        the font cannot draw (it stays in the record as written)."""
-        text = unicodedata.normalize("NFC", text)
-        return "".join(
-            c if ord(c) in self._glyphs or c in "\n\t" else "?" for c in text if c != "\r"
-        )
-
-    def paragraph(self, text: str, *, size: float = 10, height: float = 5) -> None:
-        self.set_font(FONT, size=size)
-        self.multi_cell(0, height, self.printable(text), align="L", new_x="LMARGIN", new_y="NEXT")
-
-    def keep_together(self, height: float) -> None:
-        """Start a new page unless `height` more fits: no heading alone at a page's foot, and
-        the QR code (placed at a fixed position) never runs off the page."""
-        if self.get_y() + height > self.page_break_trigger:
-            self.add_page()
-
-    def heading(self, text: str, *, size: float = 12) -> None:
-        # Headings stand out by size and colour: the font's bold instance is slow to build
-        # from the variable font on every certificate.
-        self.ln(2)
-        self.keep_together(size * 2)
-        self.set_text_color(20, 60, 110)
-        self.paragraph(text, size=size, height=size * 0.55)
-        self.set_text_color(0, 0, 0)
-        self.set_line_width(0.2)
-        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.ln(1.5)
-
 
 def qr_png(url: str) -> io.BytesIO:
     out = io.BytesIO()
@@ -344,16 +289,7 @@ def qr_png(url: str) -> io.BytesIO:
 
 
 def render_certificate(text: CertificateText) -> bytes:
-    pdf = _Certificate()
-    pdf.set_title(text.title)
-    pdf.set_creator("Gemcare")
-    pdf.footer_text = text.title
-    pdf.add_page()
-    pdf.heading(text.title, size=16)
-    for title, lines in text.sections:
-        pdf.heading(title)
-        for line in lines:
-            pdf.paragraph(line)
+    pdf = sections_page(text.title, text.sections)
     pdf.heading("Verify this certificate")
     pdf.keep_together(36)
     top = pdf.get_y()

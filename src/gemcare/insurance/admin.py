@@ -6,13 +6,25 @@ and the audit entry), so amounts, dates and statuses are read-only here; descrip
 correction is written to the audit log with the fields it changed.
 """
 
+from django import forms
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 
 from gemcare.common.admin import ReadOnlyAdmin, ReadOnlyInline
 from gemcare.common.audit import audit_record
 from gemcare.common.callers import Caller
+from gemcare.common.errors import InvalidInput
 from gemcare.common.fields import mask
-from gemcare.insurance.models import Loss, NamedInsured, Policy, PolicyEvent, ScheduledItem
+from gemcare.common.schemas import validate_input
+from gemcare.insurance.models import (
+    Loss,
+    NamedInsured,
+    Policy,
+    PolicyEvent,
+    ScheduledItem,
+    ValueIndex,
+)
+from gemcare.insurance.schemas import ValueIndexIn
 from gemcare.partners.models import ProviderStaff
 
 
@@ -66,6 +78,19 @@ class PolicyEventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+def _rows(header: tuple[str, ...], rows) -> str:
+    """A small read-only table: what the lifecycle wrote, shown on the policy's page without
+    a formset (these rows are never edited here)."""
+    rows = list(rows)
+    if not rows:
+        return "—"
+    head = format_html_join("", "<th>{}</th>", ((cell,) for cell in header))
+    body = format_html_join(
+        "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((c,) for c in r)),) for r in rows)
+    )
+    return format_html("<table><tr>{}</tr>{}</table>", head, body)
+
+
 def _caller(request) -> Caller:
     """The staff member correcting a record; a superuser without a staff record is the
     provider's administrator."""
@@ -97,7 +122,41 @@ class PolicyAdmin(admin.ModelAdmin):
         "premium",
         "minimum_top_up",
         "created_at",
+        "payments_received",
+        "cancellation_notices",
+        "renewal_offers_made",
+        "newly_acquired_items",
     ]
+
+    @admin.display(description="payments")
+    def payments_received(self, obj: Policy) -> str:
+        return _rows(
+            ("paid on", "for the period from", "amount", "reference"),
+            obj.payments.values_list("paid_on", "period_start", "amount", "reference"),
+        )
+
+    @admin.display(description="notices of cancellation")
+    def cancellation_notices(self, obj: Policy) -> str:
+        return _rows(
+            ("notice on", "takes effect", "overdue", "status", "closed on"),
+            obj.notices.values_list("notice_on", "cancel_on", "amount_due", "status", "closed_on"),
+        )
+
+    @admin.display(description="renewal offers")
+    def renewal_offers_made(self, obj: Policy) -> str:
+        return _rows(
+            ("offered on", "period from", "premium", "first payment", "status"),
+            obj.renewal_offers.values_list(
+                "offered_on", "period_start", "premium", "first_payment", "status"
+            ),
+        )
+
+    @admin.display(description="newly acquired items")
+    def newly_acquired_items(self, obj: Policy) -> str:
+        return _rows(
+            ("kind", "acquired on", "cover ends", "reminded on"),
+            obj.newly_acquired.values_list("kind", "acquired_on", "cover_ends_on", "reminded_on"),
+        )
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -145,3 +204,53 @@ class LossAdmin(ReadOnlyAdmin):
     list_select_related = ["policy"]
     search_fields = ["policy__number"]
     date_hierarchy = "loss_on"
+
+
+class ValueIndexForm(forms.ModelForm):
+    """Reads the value once, as every door does (`ValueIndexIn`): a bad one is a form error
+    naming the field, never a database error."""
+
+    class Meta:
+        model = ValueIndex
+        fields = ["effective_on", "value", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            self.value_index_in = validate_input(
+                ValueIndexIn,
+                {
+                    "effective_on": cleaned.get("effective_on"),
+                    "value": str(cleaned.get("value")),
+                    "note": cleaned.get("note") or "",
+                },
+            )
+        except InvalidInput as error:
+            field = error.field if error.field in self.fields else None
+            self.add_error(field, error.message)
+        return cleaned
+
+
+@admin.register(ValueIndex)
+class ValueIndexAdmin(admin.ModelAdmin):
+    """The value index of the insurance value adjustment, maintained by staff: a value is
+    added through `value_index_record` (checked and audited) and never changed afterwards,
+    since offers and limits were set by it; a correction is a value from a later day."""
+
+    form = ValueIndexForm
+    list_display = ["effective_on", "value", "note", "created_at"]
+    date_hierarchy = "effective_on"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        from gemcare.insurance.services import value_index_record
+
+        saved = value_index_record(caller=_caller(request), data=form.value_index_in)
+        obj.pk, obj.created_at = saved.pk, saved.created_at

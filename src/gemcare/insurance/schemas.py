@@ -35,7 +35,15 @@ from gemcare.common.schemas import (
     text,
 )
 from gemcare.common.schemas import email as email_address
-from gemcare.insurance.models import INDEX_DIGITS, NamedInsured, Policy, ScheduledItem
+from gemcare.insurance.models import (
+    INDEX_DIGITS,
+    NamedInsured,
+    NewlyAcquiredItem,
+    Policy,
+    PolicyPayment,
+    ScheduledItem,
+)
+from gemcare.insurance.models import ValueIndex as ValueIndexModel
 from gemcare.rules import vocabulary
 from gemcare.rules.insurance import INSURED, INSURER
 
@@ -85,6 +93,8 @@ ItemRef = text(max_length_of(ScheduledItem, "ref"), min_length=1)
 ItemKind = code(vocabulary.INSURANCE_ITEM_KINDS, "insurance item kind")
 Description = text(max_length_of(ScheduledItem, "description"))
 PossessedBy = text(max_length_of(ScheduledItem, "possessed_by"))
+SerialNumber = text(max_length_of(ScheduledItem, "serial_number"))
+GradingReportNumber = text(max_length_of(ScheduledItem, "grading_report_number"))
 
 
 class PolicyQuoteIn(InputSchema):
@@ -107,6 +117,10 @@ class ScheduledItemIn(InputSchema):
     description: Description = ""
     limit: PositiveMoney
     possessed_by: PossessedBy = ""
+    appraisal_value: PositiveMoney | None = None
+    appraised_on: PastDay | None = None
+    serial_number: SerialNumber = ""
+    grading_report_number: GradingReportNumber = ""
 
 
 class PolicyBindIn(InputSchema):
@@ -130,6 +144,28 @@ class ScheduledItemAddIn(InputSchema):
     description: Description = ""
     possessed_by: PossessedBy = ""
     value_index: ValueIndex | None = None
+    appraisal_value: PositiveMoney | None = None
+    appraised_on: PastDay | None = None
+    serial_number: SerialNumber = ""
+    grading_report_number: GradingReportNumber = ""
+    newly_acquired_id: bounded_int(1, 999_999_999_999) | None = None
+
+
+class ScheduledItemChangeIn(InputSchema):
+    """An endorsement changing an item from `on`: only the fields given change. A new limit
+    is charged or refunded pro rata by days for the rest of the period."""
+
+    ref: ItemRef
+    on: Day
+    limit: PositiveMoney | None = None
+    kind: ItemKind | None = None
+    description: Description | None = None
+    possessed_by: PossessedBy | None = None
+    appraisal_value: PositiveMoney | None = None
+    appraised_on: PastDay | None = None
+    serial_number: SerialNumber | None = None
+    grading_report_number: GradingReportNumber | None = None
+    value_index: ValueIndex | None = None
 
 
 class ScheduledItemRemoveIn(InputSchema):
@@ -137,15 +173,46 @@ class ScheduledItemRemoveIn(InputSchema):
     on: Day
 
 
+# --- a loss: the checks both ways of writing one share ----------------------------------------
+
+Peril = code(vocabulary.PERILS, "peril")
+Repair = code(vocabulary.SERVICES, "service")
+
+
+def item_or_newly_acquired(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    """For `newly_acquired_on`, after `item_ref`: a loss is of one item, a scheduled one or
+    one acquired during the period, never both and never neither."""
+    if "item_ref" in info.data and (info.data["item_ref"] is None) == (value is None):
+        raise invalid("name either a scheduled item or a newly acquired item's date")
+    return value
+
+
+def known_after_the_loss(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    """For `known_on`, after `loss_on`: nobody knows of a loss before it happens."""
+    loss_on = info.data.get("loss_on")
+    if value is not None and loss_on is not None and value < loss_on:
+        raise invalid("is before the loss")
+    return value
+
+
+def after_knowing(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    """For a step taken once the loss is known (its report, a request for proof), after
+    `known_on` and `loss_on`: not before the insured knew of it (the loss's day if unsaid)."""
+    known_on = info.data.get("known_on") or info.data.get("loss_on")
+    if value is not None and known_on is not None and value < known_on:
+        raise invalid("is before the insured knew of the loss")
+    return value
+
+
 class LossIn(InputSchema):
     """A loss names a scheduled item (`item_ref`) or the date a new item was acquired."""
 
     loss_on: PastDay
-    peril: code(vocabulary.PERILS, "peril")
+    peril: Peril
     cost: Money
     item_ref: ItemRef | None = None
     newly_acquired_on: PastDay | None = Field(default=None, validate_default=True)
-    repair: code(vocabulary.SERVICES, "service") | None = None
+    repair: Repair | None = None
     service_plan_due: Money = Decimal("0.00")
     paid_by_others: Money = Decimal("0.00")
     other_insurance_limits: Money = Decimal("0.00")
@@ -153,28 +220,9 @@ class LossIn(InputSchema):
     known_on: PastDay | None = None
     proof_requested_on: PastDay | None = None
 
-    @field_validator("newly_acquired_on")
-    @classmethod
-    def _item_or_newly_acquired(cls, value: dt.date | None, info: ValidationInfo):
-        if "item_ref" in info.data and (info.data["item_ref"] is None) == (value is None):
-            raise invalid("name either a scheduled item or a newly acquired item's date")
-        return value
-
-    @field_validator("known_on")
-    @classmethod
-    def _known_after_the_loss(cls, value: dt.date | None, info: ValidationInfo):
-        loss_on = info.data.get("loss_on")
-        if value is not None and loss_on is not None and value < loss_on:
-            raise invalid("is before the loss")
-        return value
-
-    @field_validator("proof_requested_on")
-    @classmethod
-    def _proof_after_knowing(cls, value: dt.date | None, info: ValidationInfo):
-        known_on = info.data.get("known_on") or info.data.get("loss_on")
-        if value is not None and known_on is not None and value < known_on:
-            raise invalid("is before the insured knew of the loss")
-        return value
+    _item_or_newly_acquired = field_validator("newly_acquired_on")(item_or_newly_acquired)
+    _known_after_the_loss = field_validator("known_on")(known_after_the_loss)
+    _proof_after_knowing = field_validator("proof_requested_on")(after_knowing)
 
 
 class PolicyCancelIn(InputSchema):
@@ -204,3 +252,24 @@ class PolicyRenewIn(InputSchema):
         if value is None and info.data.get("index_then") is not None:
             raise invalid("is needed with index_then")
         return value
+
+
+class PolicyPaymentIn(InputSchema):
+    """Money received for a policy; `reference` is the payment's own (a check or transfer
+    number), never a card or bank account number."""
+
+    paid_on: PastDay
+    amount: PositiveMoney
+    reference: text(max_length_of(PolicyPayment, "reference")) = ""
+
+
+class NewlyAcquiredItemIn(InputSchema):
+    kind: ItemKind
+    acquired_on: PastDay
+    description: text(max_length_of(NewlyAcquiredItem, "description")) = ""
+
+
+class ValueIndexIn(InputSchema):
+    effective_on: Day
+    value: ValueIndex
+    note: text(max_length_of(ValueIndexModel, "note")) = ""

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+
 from gemcare.rules import vocabulary
 from gemcare.rules.dates import add_years, days_between, within_days
 from gemcare.rules.errors import RuleInputError, RuleRefusal
@@ -21,6 +23,10 @@ NEWLY_ACQUIRED_SHARE = Decimal("0.25")
 NEWLY_ACQUIRED_CAP = Decimal("10000.00")
 FULL_REFUND_DAYS = 30
 INSURER_NOTICE_DAYS = 10
+# How far ahead of each anniversary the renewal is offered (docs/decisions/0022).
+RENEWAL_OFFER_DAYS = 45
+# How long before a newly acquired item's cover ends the insured is reminded to schedule it.
+NEWLY_ACQUIRED_REMINDER_DAYS = 7
 INSURED = "insured"
 INSURER = "insurer"
 
@@ -183,31 +189,34 @@ class LossSettlement:
         return None if self.covered else self.reason.code
 
 
-def settle_loss(
-    policy: PolicyFacts, loss: LossFacts, item: ScheduledItemFacts | None
-) -> LossSettlement:
+def loss_coverage(policy: PolicyFacts, loss: LossFacts) -> Reason | None:
+    """Why a loss is not covered, or None: the policy period, the peril, the newly acquired
+    item's 30 days. These need no amount, so a loss is answered on the day it is reported."""
     if not policy.start <= loss.loss_on < policy.cover_end:
-        return _not_covered(
-            Reason.of(
-                "outside_policy_period",
-                date=loss.loss_on,
-                start=policy.start,
-                end=policy.cover_end,
-            )
+        return Reason.of(
+            "outside_policy_period", date=loss.loss_on, start=policy.start, end=policy.cover_end
         )
     exclusion = peril_exclusion(loss.peril, loss.repair)
     if exclusion is not None:
-        return _not_covered(exclusion)
-
+        return exclusion
     if loss.newly_acquired_on is not None:
         acquired = loss.newly_acquired_on
         if not (
             policy.start <= acquired <= loss.loss_on
             and within_days(loss.loss_on, acquired, NEWLY_ACQUIRED_DAYS)
         ):
-            return _not_covered(
-                Reason.of("newly_acquired_period_over", acquired=acquired, date=loss.loss_on)
-            )
+            return Reason.of("newly_acquired_period_over", acquired=acquired, date=loss.loss_on)
+    return None
+
+
+def settle_loss(
+    policy: PolicyFacts, loss: LossFacts, item: ScheduledItemFacts | None
+) -> LossSettlement:
+    refusal = loss_coverage(policy, loss)
+    if refusal is not None:
+        return _not_covered(refusal)
+
+    if loss.newly_acquired_on is not None:
         this_limit = min(policy.total_scheduled_limits * NEWLY_ACQUIRED_SHARE, NEWLY_ACQUIRED_CAP)
         total_loss = False
     else:
@@ -263,6 +272,13 @@ def _not_covered(reason: Reason) -> LossSettlement:
     return LossSettlement(False, reason, ZERO, False, ZERO, {})
 
 
+PROOF_OF_LOSS_DAYS = 90
+PAYMENT_DAYS = 30
+APPRAISER_DAYS = 20
+UMPIRE_DAYS = 15
+SUIT_YEARS = 1
+
+
 @dataclass(frozen=True, slots=True)
 class LossDeadlines:
     proof_of_loss_due: dt.date | None
@@ -278,24 +294,55 @@ def loss_deadlines(
     proof_requested_on: dt.date | None = None,
     amount_agreed_on: dt.date | None = None,
     appraisal_demanded_on: dt.date | None = None,
+    appraisers_named_on: dt.date | None = None,
 ) -> LossDeadlines:
+    """The clocks of RULEBOOK 6.1. The umpire's 15 days run from the day the second
+    appraiser is named (`appraisers_named_on`): until both sides have named theirs there is
+    nobody to pick an umpire."""
+
     def after(day: dt.date | None, days: int) -> dt.date | None:
         return None if day is None else day + dt.timedelta(days=days)
 
-    appraiser_by = after(appraisal_demanded_on, 20)
     return LossDeadlines(
-        proof_of_loss_due=after(proof_requested_on, 90),
-        payment_due=after(amount_agreed_on, 30),
-        appraiser_named_by=appraiser_by,
-        umpire_chosen_by=after(appraiser_by, 15),
-        suit_by=add_years(known_on, 1),
+        proof_of_loss_due=after(proof_requested_on, PROOF_OF_LOSS_DAYS),
+        payment_due=after(amount_agreed_on, PAYMENT_DAYS),
+        appraiser_named_by=after(appraisal_demanded_on, APPRAISER_DAYS),
+        umpire_chosen_by=after(appraisers_named_on, UMPIRE_DAYS),
+        suit_by=add_years(known_on, SUIT_YEARS),
     )
+
+
+def appraisers_named_on(
+    insured_named_on: dt.date | None, insurer_named_on: dt.date | None
+) -> dt.date | None:
+    """The day both sides had named their appraiser (the later of the two), or None."""
+    if insured_named_on is None or insurer_named_on is None:
+        return None
+    return max(insured_named_on, insurer_named_on)
+
+
+def deadline_met(due: dt.date, done_on: dt.date) -> bool:
+    """Done in time: on the due date itself or before it."""
+    return done_on <= due
 
 
 # --- policy changes ------------------------------------------------------------------------
 
 
-def policy_cancellation_refund(
+@dataclass(frozen=True, slots=True)
+class CancellationRefund:
+    """A cancellation's refund and how it was reached, for the page shown before confirming."""
+
+    refund: Decimal
+    full_refund: bool  # the insured's own cancellation within 30 days of the start
+    premium_paid: Decimal
+    unearned: Decimal  # the unearned part of the annual premium in force
+    days_left: int
+    days_in_period: int
+    reason: Reason
+
+
+def policy_cancellation_breakdown(
     *,
     premium_paid: Decimal,
     annual_premium_in_force: Decimal,
@@ -304,16 +351,23 @@ def policy_cancellation_refund(
     cancel_on: dt.date,
     by: str,
     notice_on: dt.date | None = None,
-) -> Decimal:
+    premium_unpaid: Decimal = ZERO,
+) -> CancellationRefund:
     """The premium returned when a policy is cancelled (RULEBOOK §6.2).
 
     `premium_paid` is the period's premium less what was already refunded in it (for items
-    removed or lost); the insured gets all of it back within 30 days of the start. Later, the
-    refund is the unearned part of the annual premium still in force: the annual premiums of
-    the items still scheduled, plus any top-up to the minimum premium. Items removed earlier
-    were refunded then, and items added mid-term were charged only for the rest of the period,
-    so neither is counted twice; the refund never exceeds what was paid.
+    removed or lost), or less when payments are recorded and fall short of it; the insured
+    gets all of it back within 30 days of the start. Later, the refund is the unearned part of
+    the annual premium still in force: the annual premiums of the items still scheduled, plus
+    any top-up to the minimum premium. Items removed earlier were refunded then, and items
+    added mid-term were charged only for the rest of the period, so neither is counted twice;
+    the refund never exceeds what was paid. Where payments are recorded, `premium_unpaid`
+    (the premium of installments not paid) is cancelled instead of refunded: it comes off
+    the unearned part first, so the insured keeps paying for the days already covered.
     """
+    days_total = days_between(start, end)
+    days_left = min(days_total, max(0, days_between(cancel_on, end)))
+    paid = round_cents(premium_paid)
     if by == INSURER:
         notice_on = notice_on or cancel_on - dt.timedelta(days=INSURER_NOTICE_DAYS)
         if days_between(notice_on, cancel_on) < INSURER_NOTICE_DAYS:
@@ -323,11 +377,163 @@ def policy_cancellation_refund(
                 f"before the cancellation takes effect; it was given on {notice_on}.",
             )
     elif within_days(cancel_on, start, FULL_REFUND_DAYS):
-        return round_cents(premium_paid)
+        return CancellationRefund(
+            refund=paid,
+            full_refund=True,
+            premium_paid=paid,
+            unearned=unearned_premium(annual_premium_in_force, start, end, cancel_on),
+            days_left=days_left,
+            days_in_period=days_total,
+            reason=Reason(
+                "full_refund",
+                f"Cancelled within {FULL_REFUND_DAYS} days of the period's start: the premium "
+                f"paid, {paid:.2f}, is refunded in full.",
+            ),
+        )
     unearned = unearned_premium(annual_premium_in_force, start, end, cancel_on)
-    return min(round_cents(premium_paid), unearned)
+    unpaid = max(ZERO, round_cents(premium_unpaid))
+    refund = max(ZERO, min(paid, unearned - unpaid))
+    return CancellationRefund(
+        refund=refund,
+        full_refund=False,
+        premium_paid=paid,
+        unearned=unearned,
+        days_left=days_left,
+        days_in_period=days_total,
+        reason=Reason(
+            "pro_rata",
+            f"{annual_premium_in_force:.2f} x {days_left} days left / {days_total} days in the "
+            f"period = {unearned:.2f}"
+            + (f", less the {unpaid:.2f} not paid, which is cancelled" if unpaid else "")
+            + (f", at most the {paid:.2f} paid" if refund == paid < unearned - unpaid else "")
+            + "; installment fees are not refunded.",
+        ),
+    )
+
+
+def policy_cancellation_refund(**facts) -> Decimal:
+    """The refund alone (see `policy_cancellation_breakdown`)."""
+    return policy_cancellation_breakdown(**facts).refund
 
 
 def index_adjusted_limit(limit: Decimal, *, index_then: Decimal, index_now: Decimal) -> Decimal:
     """The insurance value adjustment: follow the index, to the nearest dollar, never lower."""
     return max(limit, round_dollars(limit * index_now / index_then))
+
+
+# --- the policy's lifecycle: endorsements, installments, newly acquired cover ---------------
+
+
+def endorsement_charge(
+    previous_premium: Decimal, new_premium: Decimal, start: dt.date, end: dt.date, on: dt.date
+) -> Decimal:
+    """What an endorsement from `on` charges (positive) or refunds (negative): the change in
+    the item's annual premium, pro rata by the days left in the period, rounded once."""
+    days_total = days_between(start, end)
+    days_left = min(days_total, max(0, days_between(on, end)))
+    return round_cents((new_premium - previous_premium) * days_left / days_total)
+
+
+@dataclass(frozen=True, slots=True)
+class InstallmentLine:
+    """One amount the insured owes on a date: an installment (with its fee) or, when no
+    installment is left to carry it, an endorsement's own charge."""
+
+    number: int
+    due_on: dt.date
+    premium: Decimal
+    fee: Decimal
+    paid: Decimal = ZERO
+    endorsement: bool = False
+
+    @property
+    def amount(self) -> Decimal:
+        return self.premium + self.fee
+
+    @property
+    def unpaid(self) -> Decimal:
+        return max(ZERO, self.amount - self.paid)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.unpaid == ZERO
+
+
+def _split(amount: Decimal, parts: int) -> list[Decimal]:
+    """`amount` in `parts` cent amounts; the last takes the rounding, so they add up exactly."""
+    each = round_cents(amount / parts)
+    return [each] * (parts - 1) + [amount - each * (parts - 1)]
+
+
+def installment_schedule(
+    *,
+    start: dt.date,
+    premium: Decimal,
+    installments: int,
+    fee: Decimal,
+    adjustments: Sequence[tuple[dt.date, Decimal]] = (),
+    paid: Decimal = ZERO,
+) -> list[InstallmentLine]:
+    """The period's amounts due: the premium in `installments` monthly parts from `start`,
+    each with the fee when paid by installments (the last part takes the rounding, so the
+    parts add up to the premium). Each endorsement's charge or refund (`adjustments`, dated)
+    is spread over the installments due on or after its date; with none left (paid in full,
+    or after the last one) a charge is due on its own date and a refund lowers what is still
+    unpaid. `paid` is allocated to the lines in date order, each line's fee first."""
+    fee = fee if installments > 1 else ZERO
+    premiums = _split(premium, installments)
+    dues = [start + relativedelta(months=n) for n in range(installments)]
+    lines = [[due, part, fee, False] for due, part in zip(dues, premiums, strict=True)]
+    for on, delta in sorted(adjustments, key=lambda adjustment: adjustment[0]):
+        if delta == ZERO:
+            continue
+        later = [line for line in lines if line[0] >= on and not line[3]]
+        if later:
+            for line, part in zip(later, _split(delta, len(later)), strict=True):
+                line[1] += part
+        else:
+            lines.append([on, delta, ZERO, True])
+    # A refund never makes a line negative: what a line cannot absorb lowers the lines due
+    # last, whichever side of the refund's date they fall on.
+    credit = -sum((min(ZERO, line[1]) for line in lines), ZERO)
+    for line in lines:
+        line[1] = max(ZERO, line[1])
+    for line in sorted(lines, key=_due, reverse=True):
+        taken = min(credit, line[1])
+        line[1] -= taken
+        credit -= taken
+    lines = sorted((line for line in lines if not (line[3] and line[1] == ZERO)), key=_due)
+    result, left = [], max(ZERO, paid)
+    for number, (due, part, line_fee, own) in enumerate(lines, start=1):
+        amount = part + line_fee
+        on_line = min(left, amount)
+        left -= on_line
+        result.append(InstallmentLine(number, due, part, line_fee, on_line, own))
+    return result
+
+
+def _due(line: list) -> dt.date:
+    return line[0]
+
+
+def premium_paid(lines: Sequence[InstallmentLine]) -> Decimal:
+    """The premium part of what was paid: each line's payment covers its fee first."""
+    return sum((max(ZERO, line.paid - line.fee) for line in lines), ZERO)
+
+
+def overdue(lines: Sequence[InstallmentLine], on: dt.date) -> Decimal:
+    """What was due before `on` and is still unpaid: a payment missed."""
+    return sum((line.unpaid for line in lines if line.due_on < on), ZERO)
+
+
+def newly_acquired_cover_ends(acquired_on: dt.date, period_end: dt.date) -> dt.date:
+    """The last day a newly acquired item is covered without being scheduled: 30 days from
+    acquisition ("within 30 days", RULEBOOK §0), never past the policy period."""
+    return min(
+        acquired_on + dt.timedelta(days=NEWLY_ACQUIRED_DAYS), period_end - dt.timedelta(days=1)
+    )
+
+
+def renewal_offer_due(period_end: dt.date, on: dt.date) -> bool:
+    """Whether the renewal of a period ending on `period_end` is to be offered by `on`."""
+    return days_between(on, period_end) <= RENEWAL_OFFER_DAYS

@@ -11,7 +11,6 @@ own words before the event's input is read, so the clock does not depend on how 
 takes its input; outside the player the real today stays.
 """
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,10 +38,15 @@ from gemcare.insurance import schemas as insurance_input
 from gemcare.insurance import services as insurance
 from gemcare.partners.models import ProviderStaff, Retailer, Store
 from gemcare.rules import vocabulary
+from gemcare.scenarios.loss_events import LOSS_EVENTS, LossEvents, loss_words
+from gemcare.scenarios.policy_events import POLICY_LIFECYCLE_EVENTS, PolicyLifecycleEvents
 from gemcare.scenarios.schemas import scenario_read
+from gemcare.scenarios.words import event_day, money_text, service_words
 
 PLAN_EVENTS = {"quote", "claim", "fulfil", "cancel", "transfer"}
-POLICY_EVENTS = {"quote", "loss", "cancel", "renew"}
+POLICY_EVENTS = {"quote", "loss", "cancel", "renew"} | LOSS_EVENTS | POLICY_LIFECYCLE_EVENTS
+# The events of a policy billed here: its payments, its installments, the daily work.
+BILLING_EVENTS = {"pay", "installments", "day"}
 SCENARIOS = Caller.system("scenarios")
 
 
@@ -99,27 +103,8 @@ def _plain(value):
     return value
 
 
-def _money(amount: Decimal | None) -> str | None:
-    return None if amount is None else f"{amount:.2f}"
-
-
 def _error(error: ApplicationError) -> dict:
     return {"error": error.code, "message": error.describe()}
-
-
-def event_day(value: object) -> dt.date | None:
-    """The date a scenario wrote, or None when it wrote none (or not a date: the event's
-    input then says what is wrong with it)."""
-    if isinstance(value, dt.datetime):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and len(value) <= 32:
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 @contextmanager
@@ -133,7 +118,7 @@ def played_on(value: object) -> Iterator[None]:
         yield
 
 
-class Player:
+class Player(LossEvents, PolicyLifecycleEvents):
     """Plays one scenario; a fresh Player per scenario, inside a rolled-back transaction."""
 
     def __init__(self, data: dict) -> None:
@@ -279,7 +264,21 @@ class Player:
             for item in items
         ]
         data = self._policy_input(insurance_input.PolicyBindIn, terms, prefix="policy")
-        self.policy = insurance.policy_bind(caller=Caller.system("scenarios"), data=data)
+        self.policy = insurance.policy_bind(
+            caller=Caller.system("scenarios"), data=data, billed_here=self._bills_policy()
+        )
+
+    def _bills_policy(self) -> bool:
+        """A scenario that pays, reads the installments or runs the daily work describes a
+        policy billed here; any other counts its premium as paid (RULEBOOK 6.2's refunds
+        limit what comes back to what was paid only "where payments are recorded")."""
+        kinds = {
+            kind
+            for event in self.data.get("events") or []
+            if isinstance(event, dict)
+            for kind in event
+        }
+        return bool(kinds & BILLING_EVENTS)
 
     def _renews_by_index(self) -> bool:
         """A scenario that renews by an index describes a policy with the value adjustment."""
@@ -309,7 +308,7 @@ class Player:
         )
         quote = contracts.contract_quote(caller=SCENARIOS, quote=quote_in)
         if quote.offer:
-            return {"offer": True, "price": _money(quote.price)}
+            return {"offer": True, "price": money_text(quote.price)}
         return {"offer": False, "reason": quote.reason.code, "words": quote.reason.words}
 
     def _plan_claim(self, args: dict) -> dict:
@@ -324,15 +323,15 @@ class Player:
             )
         got = {
             "decision": claim.decision,
-            "approved": _money(claim.approved),
-            "holder_share": _money(claim.holder_share),
+            "approved": money_text(claim.approved),
+            "holder_share": money_text(claim.holder_share),
             "needs_review": claim.needs_review,
             "status": self._contract().status,
         }
         if claim.reason_code:
             got["reason"] = claim.reason_code
         if claim.remaining_limit is not None:
-            got["remaining_limit"] = _money(claim.remaining_limit)
+            got["remaining_limit"] = money_text(claim.remaining_limit)
         if claim.fulfilment:
             got["fulfilment"] = claim.fulfilment
         return got
@@ -351,7 +350,7 @@ class Player:
             values["completed"] = claim.filed_on
         fulfilment = validate_input(claim_input.FulfilmentIn, values)
         reimbursement = claims.claim_fulfil(caller=SCENARIOS, claim=claim, fulfilment=fulfilment)
-        return {"reimbursed": _money(reimbursement.amount), "status": self._contract().status}
+        return {"reimbursed": money_text(reimbursement.amount), "status": self._contract().status}
 
     def _plan_cancel(self, args: dict) -> dict:
         values = dict(args)
@@ -372,9 +371,9 @@ class Player:
                 )
             penalty = payment.penalty
         return {
-            "refund": _money(cancellation.refund),
-            "penalty": _money(penalty),
-            "total": _money(cancellation.refund + penalty),
+            "refund": money_text(cancellation.refund),
+            "penalty": money_text(penalty),
+            "total": money_text(cancellation.refund + penalty),
             "status": self._contract().status,
         }
 
@@ -430,46 +429,36 @@ class Player:
             product_code=self.policy.rating_version.product.code,
         )
         quote = insurance.policy_quote(caller=Caller.system("scenarios"), data=data)
-        got = {"premium": _money(quote.premium)}
+        got = {"premium": money_text(quote.premium)}
         if quote.installment is not None:
-            got["installment"] = _money(quote.installment)
+            got["installment"] = money_text(quote.installment)
         return got
 
     def _policy_loss(self, args: dict) -> dict:
         # The scenario's words for a loss (RULEBOOK §8) and the service's.
-        words = {"date": "loss_on", "item": "item_ref"}
-        values = {words.get(key, key): value for key, value in args.items()}
-        newly_acquired = values.pop("newly_acquired", None)
-        if newly_acquired is not None:
-            if not isinstance(newly_acquired, dict) or set(newly_acquired) != {"acquired"}:
-                raise InvalidInput("newly_acquired", newly_acquired, "must be {acquired: date}")
-            values["newly_acquired_on"] = newly_acquired["acquired"]
-        back = {service: scenario for scenario, service in words.items()}
-        back["newly_acquired_on"] = "newly_acquired.acquired"
+        values, back = loss_words(args, {"date": "loss_on", "item": "item_ref"})
         data = self._policy_input(insurance_input.LossIn, values, words=back)
         loss = insurance.loss_record(
             caller=Caller.system("scenarios"), policy=self.policy, data=data
         )
         got = {
             "covered": loss.covered,
-            "payout": _money(loss.payout),
+            "payout": money_text(loss.payout),
             "item_removed": loss.item_removed,
-            "refund": _money(loss.refund),
+            "refund": money_text(loss.refund),
         }
         if not loss.covered:
             got["reason"] = loss.reason_code
         return got
 
     def _policy_cancel(self, args: dict) -> dict:
-        words = {"date": "cancel_on", "notice": "notice_on"}
-        values = {words.get(key, key): value for key, value in args.items()}
+        values, back = service_words(args, {"date": "cancel_on", "notice": "notice_on"})
         values.setdefault("by", "insured")
-        back = {service: scenario for scenario, service in words.items()}
         data = self._policy_input(insurance_input.PolicyCancelIn, values, words=back)
         cancellation = insurance.policy_cancel(
             caller=Caller.system("scenarios"), policy=self.policy, data=data
         )
-        return {"refund": _money(cancellation.refund)}
+        return {"refund": money_text(cancellation.refund)}
 
     def _policy_renew(self, args: dict) -> dict:
         data = self._policy_input(insurance_input.PolicyRenewIn, args)
@@ -478,5 +467,5 @@ class Player:
         )
         return {
             "limits": {ref: f"{Decimal(limit):.2f}" for ref, limit in renewal.limits.items()},
-            "premium": _money(renewal.premium),
+            "premium": money_text(renewal.premium),
         }

@@ -8,10 +8,8 @@ may see the claim (its jeweler, its holder, the provider's staff) and read only 
 page that checks the same (`claim_photo_get`), never from a public URL.
 """
 
-import os
 from collections.abc import Iterable
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 
 from gemcare.claims.errors import ClaimError
@@ -19,10 +17,8 @@ from gemcare.claims.models import MAX_PHOTOS_PER_CLAIM, Claim, ClaimPhoto
 from gemcare.claims.services._common import claim_locked_for
 from gemcare.common.audit import audit_record
 from gemcare.common.callers import Caller
-from gemcare.common.errors import InvalidInput
-from gemcare.common.uploads import PHOTO, upload_store
+from gemcare.common.uploads import PHOTO, uploads_count_check, uploads_store
 
-CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 # The form's name for the files, as a refusal names it.
 FIELD = "photos"
 
@@ -36,36 +32,28 @@ def claim_photos_add(*, caller: Caller, claim: Claim, files: Iterable) -> list[C
     contract, claim = claim_locked_for(caller, claim)
     if not files:
         return []
-    held = ClaimPhoto.objects.filter(claim_id=claim.pk).count()
-    if held + len(files) > MAX_PHOTOS_PER_CLAIM:
-        raise InvalidInput(
-            FIELD,
-            None,
-            f"holds {len(files)} photo{'s' if len(files) != 1 else ''}: a claim carries at most "
-            f"{MAX_PHOTOS_PER_CLAIM} and this one has {held}",
-            code=ClaimError.TOO_MANY_PHOTOS,
-        )
-    stored: list[str] = []
-    try:
-        for file in files:
-            stored.append(
-                upload_store(file, kind=PHOTO, folder=f"claims/{claim.number}", field=FIELD)
-            )
-        photos = [
-            ClaimPhoto.objects.create(
-                claim=claim,
-                stored_name=name,
-                content_type=CONTENT_TYPES[os.path.splitext(name)[1]],
-                size=default_storage.size(name),
-                uploaded_by=caller.label,
-            )
-            for name in stored
-        ]
-    except BaseException:
-        # Nothing of a refused call stays behind, in the database or in the storage.
-        for name in stored:
-            default_storage.delete(name)
-        raise
+    uploads_count_check(
+        field=FIELD,
+        adding=len(files),
+        held=ClaimPhoto.objects.filter(claim_id=claim.pk).count(),
+        most=MAX_PHOTOS_PER_CLAIM,
+        noun="photo",
+        record="claim",
+        code=ClaimError.TOO_MANY_PHOTOS,
+    )
+    photos = uploads_store(
+        files,
+        kind=PHOTO,
+        folder=f"claims/{claim.number}",
+        field=FIELD,
+        row=lambda name, content_type, size: ClaimPhoto.objects.create(
+            claim=claim,
+            stored_name=name,
+            content_type=content_type,
+            size=size,
+            uploaded_by=caller.label,
+        ),
+    )
     audit_record(
         caller=caller,
         action="claim_photos_added",

@@ -5,32 +5,24 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Max
 
-from gemcare.common.audit import audit_record
 from gemcare.common.callers import Caller
 from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
 from gemcare.insurance.errors import InsuranceError
-from gemcare.insurance.models import Policy, PolicyEvent, ScheduledItem
+from gemcare.insurance.models import NewlyAcquiredItem, Policy, PolicyEvent, ScheduledItem
 from gemcare.insurance.schemas import MAX_SCHEDULED_ITEMS, ScheduledItemAddIn, ScheduledItemRemoveIn
 from gemcare.insurance.services._common import (
+    endorsement_close,
     item_remove,
+    limit_index_on,
     money_text,
+    period_day_check,
+    policy_item,
     policy_locked,
     policy_require_active,
+    possession_check,
     rating_of,
 )
-from gemcare.rules.errors import RuleInputError
-from gemcare.rules.insurance import check_possession, item_premium, unearned_premium
-
-
-def _check_in_period(policy: Policy, on: dt.date, *, earliest: dt.date | None = None) -> None:
-    first = max(policy.period_start, earliest or policy.period_start)
-    if not first <= on < policy.period_end:
-        raise InvalidInput(
-            "on",
-            on,
-            f"must fall from {first} to before {policy.period_end}",
-            code=InsuranceError.NOT_IN_PERIOD,
-        )
+from gemcare.rules.insurance import item_premium, unearned_premium
 
 
 @transaction.atomic
@@ -44,7 +36,7 @@ def scheduled_item_add(
     """
     policy = policy_locked(caller, policy)
     policy_require_active(policy)
-    _check_in_period(policy, data.on)
+    period_day_check(policy, data.on)
     if policy.items.filter(ref=data.ref).exists():
         raise InvalidInput(
             "ref",
@@ -56,11 +48,7 @@ def scheduled_item_add(
         raise InvalidInput(
             "ref", data.ref, f"the schedule already holds {MAX_SCHEDULED_ITEMS} items"
         )
-    names = list(policy.named_insureds.values_list("name", flat=True))
-    try:
-        check_possession(names, [data.possessed_by])
-    except RuleInputError as error:
-        raise InvalidInput("possessed_by", data.possessed_by, error.message) from error
+    possession_check(policy, data.possessed_by)
     rating = rating_of(policy)
     with translate_rule_errors():
         annual = item_premium(
@@ -68,17 +56,26 @@ def scheduled_item_add(
         )
         charge = unearned_premium(annual, policy.period_start, policy.period_end, data.on)
 
+    acquired = _newly_acquired(policy, data)
+    index = limit_index_on(policy, data.value_index, data.on)
     item = ScheduledItem.objects.create(
         policy=policy,
         ref=data.ref,
         kind=data.kind,
         description=data.description,
         limit=data.limit,
-        limit_index=data.value_index,
+        limit_index=index,
         premium=annual,
         possessed_by=data.possessed_by,
+        appraisal_value=data.appraisal_value,
+        appraised_on=data.appraised_on,
+        serial_number=data.serial_number,
+        grading_report_number=data.grading_report_number,
         scheduled_on=data.on,
     )
+    if acquired is not None:
+        acquired.scheduled_item = item
+        acquired.save(update_fields=["scheduled_item"])
     PolicyEvent.objects.create(
         policy=policy,
         kind=PolicyEvent.ITEM_ADDED,
@@ -89,21 +86,33 @@ def scheduled_item_add(
         limit=data.limit,
         item_premium=annual,
     )
-    policy.premium += charge
-    policy.save(update_fields=["premium"])
-    audit_record(
+    endorsement_close(
         caller=caller,
+        policy=policy,
+        item=item,
+        on=data.on,
         action="scheduled_item_added",
-        entity=item,
-        data={
-            "policy": policy.number,
-            "ref": data.ref,
-            "on": data.on.isoformat(),
-            "limit": money_text(data.limit),
-            "premium": money_text(charge),
-        },
+        data={"limit": money_text(data.limit), "premium": money_text(charge)},
+        charge=charge,
     )
     return item
+
+
+def _newly_acquired(policy: Policy, data: ScheduledItemAddIn) -> NewlyAcquiredItem | None:
+    """The newly acquired item this scheduling ends the automatic cover of, if one is named."""
+    if data.newly_acquired_id is None:
+        return None
+    acquired = policy.newly_acquired.filter(pk=data.newly_acquired_id).first()
+    if acquired is None:
+        raise InvalidInput(
+            "newly_acquired_id", data.newly_acquired_id, "is not an item reported on this policy"
+        )
+    if acquired.scheduled_item_id is not None:
+        raise Refused(
+            InsuranceError.NEWLY_ACQUIRED_ALREADY_SCHEDULED,
+            InsuranceError.NEWLY_ACQUIRED_ALREADY_SCHEDULED.words,
+        )
+    return acquired
 
 
 def _check_after_its_losses(item: ScheduledItem, on: dt.date) -> None:
@@ -124,26 +133,21 @@ def scheduled_item_remove(
     """Take an item off the schedule from `on`, refunding its unearned premium."""
     policy = policy_locked(caller, policy)
     policy_require_active(policy)
-    item = policy.items.filter(ref=data.ref).first()
-    if item is None:
-        raise InvalidInput("ref", data.ref, "is not an item of this policy")
+    item = policy_item(policy, data.ref)
     if item.is_scheduled:
-        _check_in_period(policy, data.on, earliest=item.scheduled_on)
+        period_day_check(policy, data.on, earliest=item.scheduled_on)
         _check_after_its_losses(item, data.on)
     with translate_rule_errors():
         refund = unearned_premium(item.premium, policy.period_start, policy.period_end, data.on)
     item_remove(
         policy=policy, item=item, on=data.on, refund=refund, period_start=policy.period_start
     )
-    audit_record(
+    endorsement_close(
         caller=caller,
+        policy=policy,
+        item=item,
+        on=data.on,
         action="scheduled_item_removed",
-        entity=item,
-        data={
-            "policy": policy.number,
-            "ref": data.ref,
-            "on": data.on.isoformat(),
-            "refund": money_text(refund),
-        },
+        data={"refund": money_text(refund)},
     )
     return item

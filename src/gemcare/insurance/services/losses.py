@@ -1,8 +1,14 @@
-"""Recording a loss: the rules settle it, the service keeps the result and its deadlines.
+"""Reporting a loss, and agreeing its amount: the rules settle it, the service keeps the
+result, every step and every deadline (RULEBOOK 6.1).
 
-A loss is settled in the policy period that contains its date (a loss reported after a
-renewal belongs to the year it happened in), with the item's limit and premium of that year.
-On a cancelled policy the current period ends on the cancellation date.
+A loss is reported with its facts and no amount: the date, place and story, the peril, the
+item. What needs no amount is answered at once: a loss outside the period, by an excluded
+peril or on a newly acquired item past its 30 days is denied on the day it is reported, with
+the exclusion's code and words. The amount is established later, by agreement (`loss_agree`)
+or by an appraisal's award; payment is then due within 30 days.
+
+`loss_record` is both at once: the report and the amount agreed on the platform's today. The
+scenario suite and bulk loads use it.
 """
 
 import datetime as dt
@@ -12,62 +18,46 @@ from django.db import transaction
 
 from gemcare.common.audit import audit_record
 from gemcare.common.callers import Caller
+from gemcare.common.clock import today
+from gemcare.common.email import email_send
 from gemcare.common.errors import InvalidInput, Refused, translate_rule_errors
-from gemcare.insurance import selectors
 from gemcare.insurance.errors import InsuranceError
-from gemcare.insurance.models import Loss, Policy, PolicyEvent, ScheduledItem
+from gemcare.insurance.loss_schemas import LossAgreeIn, LossReportIn
+from gemcare.insurance.models import Loss, LossEvent, Policy
 from gemcare.insurance.schemas import LossIn
-from gemcare.insurance.services._common import item_remove, money_text, policy_locked
-from gemcare.rules.insurance import (
-    LossFacts,
-    PolicyFacts,
-    ScheduledItemFacts,
-    loss_deadlines,
-    settle_loss,
-    unearned_premium,
+from gemcare.insurance.services._common import money_text, policy_locked
+from gemcare.insurance.services.loss_common import (
+    LossError,
+    clocks_refresh,
+    event_write,
+    in_order,
+    loss_facts,
+    loss_locked,
+    period_of,
+    policy_facts,
+    settlement_apply,
+    status_change,
 )
+from gemcare.rules.insurance import loss_coverage
 from gemcare.rules.money import ZERO
 
 
-def _period_of(policy: Policy, day: dt.date) -> tuple[dt.date, dt.date, dt.date | None]:
-    """The period containing `day` (else the current one), and the cancellation date when the
-    policy was cancelled in that period."""
-    periods = selectors.policy_periods(policy=policy)
-    start, end = next(((s, e) for s, e in periods if s <= day < e), periods[-1])
-    covered_until = None
-    if start == policy.period_start and policy.status == Policy.CANCELLED:
-        covered_until = min(end, policy.cancellation.cancel_on)
-    return start, end, covered_until
-
-
-def _item_terms_on(item: ScheduledItem, day: dt.date) -> tuple[Decimal, Decimal]:
-    """The item's limit and annual premium on `day`: the renewal after `day` kept them."""
-    renewed = (
-        item.events.filter(kind=PolicyEvent.ITEM_RENEWED, on__gt=day).order_by("on", "id").first()
-    )
-    if renewed is None:
-        return item.limit, item.premium
-    return renewed.previous_limit, renewed.previous_item_premium
-
-
-def _scheduled_limits_on(policy: Policy, day: dt.date) -> Decimal:
-    items = policy.items.filter(scheduled_on__lte=day).exclude(removed_on__lte=day)
-    return sum((_item_terms_on(item, day)[0] for item in items), ZERO)
-
-
-@transaction.atomic
-def loss_record(*, caller: Caller, policy: Policy, data: LossIn) -> Loss:
-    """Settle a loss on a scheduled item or a newly acquired one (RULEBOOK §6.1).
-
-    A total loss takes the item off the schedule and refunds its unearned premium. Losses are
-    reported after the fact, so one may be dated before changes already recorded; the rules
-    settle it in the period and with the terms of its own date.
-    """
-    loss_on, item_ref = data.loss_on, data.item_ref
-    known_on = data.known_on or loss_on
-    policy = policy_locked(caller, policy)
-    start, end, covered_until = _period_of(policy, loss_on)
-    item = item_facts = None
+def _report(
+    caller: Caller,
+    policy: Policy,
+    *,
+    loss_on: dt.date,
+    peril: str,
+    item_ref: str | None,
+    newly_acquired_on: dt.date | None,
+    repair: str | None,
+    known_on: dt.date | None,
+    reported_on: dt.date,
+    **facts,
+) -> Loss:
+    known_on = known_on or loss_on
+    start, end, _ = period_of(policy, loss_on)
+    item = None
     if item_ref is not None:
         item = policy.items.filter(ref=item_ref).first()
         if item is None:
@@ -79,97 +69,220 @@ def loss_record(*, caller: Caller, policy: Policy, data: LossIn) -> Loss:
                 InsuranceError.ITEM_NOT_SCHEDULED,
                 f"Item {item_ref} was not on the schedule on {loss_on}.",
             )
-        limit, premium = _item_terms_on(item, loss_on)
-        item_facts = ScheduledItemFacts(limit=limit, premium=premium)
-    facts = LossFacts(
-        loss_on=loss_on,
-        peril=data.peril,
-        cost=data.cost,
-        repair=data.repair,
-        service_plan_due=data.service_plan_due,
-        paid_by_others=data.paid_by_others,
-        other_insurance_limits=data.other_insurance_limits,
-        pair_set_amount=data.pair_set_amount,
-        newly_acquired_on=data.newly_acquired_on,
-    )
-    policy_facts = PolicyFacts(
-        start=start,
-        end=end,
-        deductible=policy.deductible,
-        total_scheduled_limits=_scheduled_limits_on(policy, loss_on),
-        covered_until=covered_until,
-    )
-    with translate_rule_errors():
-        settlement = settle_loss(policy_facts, facts, item_facts)
-        deadlines = loss_deadlines(known_on=known_on, proof_requested_on=data.proof_requested_on)
-        # A total loss in a past period also ends the item's cover in the current one.
-        later_refund = ZERO
-        if settlement.item_removed and start != policy.period_start and policy.is_active:
-            later_refund = unearned_premium(
-                item.premium, policy.period_start, policy.period_end, policy.period_start
-            )
-
-    loss = Loss.objects.create(
+    loss = Loss(
         policy=policy,
         item=item,
-        newly_acquired_on=data.newly_acquired_on,
+        status=Loss.REPORTED,
+        channel=Loss.CUSTOMER if caller.is_policyholder else Loss.STAFF,
+        newly_acquired_on=newly_acquired_on,
         loss_on=loss_on,
         known_on=known_on,
-        peril=data.peril,
-        repair=data.repair or "",
-        cost=data.cost,
-        service_plan_due=data.service_plan_due,
-        paid_by_others=data.paid_by_others,
-        other_insurance_limits=data.other_insurance_limits,
-        pair_set_amount=data.pair_set_amount,
+        reported_on=reported_on,
+        peril=peril,
+        repair=repair or "",
         period_start=start,
         period_end=end,
-        covered=settlement.covered,
-        reason_code=settlement.reason.code,
-        reason_words=settlement.reason.words,
-        payout=settlement.payout,
-        item_removed=settlement.item_removed,
-        refund=settlement.refund + later_refund,
-        steps={step: str(amount) for step, amount in settlement.steps.items()},
-        proof_requested_on=data.proof_requested_on,
-        proof_of_loss_due=deadlines.proof_of_loss_due,
-        payment_due=deadlines.payment_due,
-        appraiser_named_by=deadlines.appraiser_named_by,
-        umpire_chosen_by=deadlines.umpire_chosen_by,
-        suit_by=deadlines.suit_by,
+        **facts,
     )
-    if settlement.item_removed:
-        item_remove(
-            policy=policy,
-            item=item,
-            on=loss_on,
-            refund=settlement.refund,
-            period_start=start,
-            loss=loss,
+    clocks_refresh(loss)
+    with translate_rule_errors():
+        refusal = loss_coverage(policy_facts(policy, loss_on), loss_facts(loss))
+    loss.save()
+    event_write(caller, loss, LossEvent.REPORTED, reported_on)
+    if refusal is not None:
+        status_change(loss, Loss.DENIED)
+        loss.covered = False
+        loss.reason_code, loss.reason_words = refusal.code, refusal.words
+        loss.save()
+        event_write(
+            caller, loss, LossEvent.DENIED, reported_on, reason_code=refusal.code, amount=ZERO
         )
-        if later_refund:
-            PolicyEvent.objects.create(
-                policy=policy,
-                kind=PolicyEvent.ITEM_REMOVED,
-                on=policy.period_start,
-                period_start=policy.period_start,
-                item=item,
-                loss=loss,
-                refund=later_refund,
-                limit=item.limit,
-                item_premium=item.premium,
-            )
+    return loss
+
+
+@transaction.atomic
+def loss_report(*, caller: Caller, policy: Policy, data: LossReportIn) -> Loss:
+    """Report a loss on a scheduled item or a newly acquired one, by staff or by the
+    policyholder on their own policy. An excluded loss is denied at once, with its reason."""
+    policy = policy_locked(caller, policy, policyholder_allowed=True)
+    loss = _report(
+        caller,
+        policy,
+        loss_on=data.loss_on,
+        peril=data.peril,
+        item_ref=data.item_ref,
+        newly_acquired_on=data.newly_acquired_on,
+        repair=data.repair,
+        known_on=data.known_on,
+        reported_on=data.reported_on or today(),
+        place=data.place,
+        description=data.description,
+        police_report=data.police_report,
+        item_serial=data.item_serial,
+        item_grading_report=data.item_grading_report,
+    )
+    audit_record(
+        caller=caller,
+        action="loss_reported",
+        entity=loss,
+        data={
+            "policy": policy.number,
+            "item": loss.item.ref if loss.item else None,
+            "peril": loss.peril,
+            "status": loss.status,
+            "reason": loss.reason_code or None,
+        },
+    )
+    return loss
+
+
+def _service_plan_due(loss: Loss, given: Decimal | None) -> Decimal:
+    """What the service plan owes for the loss: the linked plan claim's approved amount
+    (the plan pays first), else what staff recorded, else nothing."""
+    if loss.plan_claim_id is None:
+        return ZERO if given is None else given
+    owed = loss.plan_claim.approved
+    if given is not None and given != owed:
+        raise InvalidInput(
+            "service_plan_due",
+            given,
+            f"is what the linked plan claim {loss.plan_claim.number} approved: {owed:.2f}",
+        )
+    return owed
+
+
+def amount_establish(
+    caller: Caller, policy: Policy, loss: Loss, data: LossAgreeIn, *, kind: str
+) -> Loss:
+    in_order(loss, data.on)
+    status_change(loss, Loss.AGREED)
+    loss.service_plan_due = _service_plan_due(loss, data.service_plan_due)
+    loss.paid_by_others = data.paid_by_others
+    loss.other_insurance_limits = data.other_insurance_limits
+    loss.pair_set_amount = data.pair_set_amount
+    loss.amount_agreed_on = data.on
+    settlement = settlement_apply(loss, policy, data.cost)
+    if not settlement.covered:  # the cover ended before the loss's date meanwhile
+        loss.status = Loss.DENIED
+        loss.amount_agreed_on = None
+    clocks_refresh(loss)
+    loss.save()
+    event_write(
+        caller,
+        loss,
+        kind if settlement.covered else LossEvent.DENIED,
+        data.on,
+        amount=loss.payout,
+        refund=loss.refund,
+        steps=loss.steps,
+        reason_code=loss.reason_code,
+        note=data.note,
+    )
+    if settlement.covered:
+        _amount_agreed_email(policy, loss)
+    return loss
+
+
+def _amount_agreed_email(policy: Policy, loss: Loss) -> None:
+    to = [person.email for person in policy.named_insureds.all() if person.email]
+    if not to:
+        return
+    email_send(
+        to=to,
+        template="loss_amount_agreed",
+        context={
+            "policy": policy.number,
+            "loss_on": loss.loss_on,
+            "item": loss.item.ref if loss.item else "newly acquired item",
+            "payout": loss.payout,
+            "steps": loss.steps,
+            "payment_due": loss.payment_due,
+            "item_removed": loss.item_removed,
+            "refund": loss.refund,
+        },
+    )
+
+
+@transaction.atomic
+def loss_agree(*, caller: Caller, loss: Loss, data: LossAgreeIn) -> Loss:
+    """The amount of the loss agreed in writing with the insured: the rules settle it with
+    every step kept (RULEBOOK 6.1), and payment is due 30 days later. A total loss takes the
+    item off the schedule and refunds its unearned premium."""
+    loss = loss_locked(caller, loss)
+    if loss.status == Loss.APPRAISAL:
+        raise Refused(LossError.IN_APPRAISAL, LossError.IN_APPRAISAL.words)
+    policy = loss.policy
+    loss = amount_establish(caller, policy, loss, data, kind=LossEvent.AGREED)
+    audit_record(caller=caller, action="loss_agreed", entity=loss, data=settled_data(loss))
+    return loss
+
+
+def settled_data(loss: Loss) -> dict:
+    return {
+        "policy": loss.policy.number,
+        "status": loss.status,
+        "payout": money_text(loss.payout),
+        "item_removed": loss.item_removed,
+        "refund": money_text(loss.refund),
+    }
+
+
+@transaction.atomic
+def loss_record(*, caller: Caller, policy: Policy, data: LossIn) -> Loss:
+    """Report a loss and agree its amount at once, on the platform's today (RULEBOOK 6.1).
+
+    Losses are reported after the fact, so one may be dated before changes already recorded;
+    the rules settle it in the period and with the terms of its own date. Only the provider
+    agrees an amount: a policyholder reports their loss (`loss_report`) and is refused this.
+    """
+    policy = policy_locked(caller, policy)
+    on = today()
+    loss = _report(
+        caller,
+        policy,
+        loss_on=data.loss_on,
+        peril=data.peril,
+        item_ref=data.item_ref,
+        newly_acquired_on=data.newly_acquired_on,
+        repair=data.repair,
+        known_on=data.known_on,
+        reported_on=data.proof_requested_on or on,
+    )
+    if data.proof_requested_on is not None and loss.status != Loss.DENIED:
+        status_change(loss, Loss.PROOF_REQUESTED)
+        loss.proof_requested_on = data.proof_requested_on
+        clocks_refresh(loss)
+        loss.save()
+        event_write(caller, loss, LossEvent.PROOF_REQUESTED, data.proof_requested_on)
+    if loss.status != Loss.DENIED:
+        agreement = LossAgreeIn(
+            on=on,
+            cost=data.cost,
+            service_plan_due=data.service_plan_due,
+            paid_by_others=data.paid_by_others,
+            other_insurance_limits=data.other_insurance_limits,
+            pair_set_amount=data.pair_set_amount,
+        )
+        loss = amount_establish(caller, policy, loss, agreement, kind=LossEvent.AGREED)
+    else:
+        # The facts as given are kept on a denied loss too, as they always were.
+        loss.cost = data.cost
+        loss.service_plan_due = data.service_plan_due
+        loss.paid_by_others = data.paid_by_others
+        loss.other_insurance_limits = data.other_insurance_limits
+        loss.pair_set_amount = data.pair_set_amount
+        loss.save()
     audit_record(
         caller=caller,
         action="loss_recorded",
         entity=loss,
         data={
             "policy": policy.number,
-            "item": item.ref if item else None,
-            "covered": settlement.covered,
-            "reason": settlement.reason.code,
-            "payout": money_text(settlement.payout),
-            "item_removed": settlement.item_removed,
+            "item": loss.item.ref if loss.item else None,
+            "covered": loss.covered,
+            "reason": loss.reason_code,
+            "payout": money_text(loss.payout),
+            "item_removed": loss.item_removed,
             "refund": money_text(loss.refund),
         },
     )

@@ -9,10 +9,12 @@ from gemcare.catalog.selectors import insurance_rating_of
 from gemcare.common.audit import audit_record
 from gemcare.common.callers import Caller
 from gemcare.common.errors import InvalidInput, translate_rule_errors
+from gemcare.insurance import selectors
 from gemcare.insurance.errors import InsuranceError
 from gemcare.insurance.models import NamedInsured, Policy, PolicyEvent, ScheduledItem
 from gemcare.insurance.schemas import PolicyBindIn, PolicyQuoteIn
 from gemcare.insurance.services._common import money_text, rating_current, require_provider
+from gemcare.insurance.services.notices import declarations_send
 from gemcare.rules.insurance import PremiumQuote, check_possession, policy_period_end, quote_policy
 from gemcare.rules.money import ZERO
 
@@ -46,12 +48,18 @@ def _check_refs(data: PolicyBindIn) -> None:
 
 @sensitive_variables("data", "insured")
 @transaction.atomic
-def policy_bind(*, caller: Caller, data: PolicyBindIn) -> Policy:
-    """Issue a policy for one year from `start` at the rates in force today."""
+def policy_bind(*, caller: Caller, data: PolicyBindIn, billed_here: bool = True) -> Policy:
+    """Issue a policy for one year from `start` at the rates in force today. `billed_here`:
+    its installments are billed and its payments recorded on the platform (a scenario's
+    policy is not: its premium counts as paid, `selectors.payments_tracked`)."""
     require_provider(caller)
     _check_refs(data)
     version = rating_current(data.product_code)
     rating = insurance_rating_of(version)
+    index = data.value_index
+    if index is None and data.value_adjustment:
+        in_force = selectors.value_index_on(data.start)
+        index = in_force.value if in_force is not None else None
     with translate_rule_errors():
         check_possession(
             [insured.name for insured in data.named_insureds],
@@ -78,6 +86,7 @@ def policy_bind(*, caller: Caller, data: PolicyBindIn) -> Policy:
         installments=data.installments,
         installment=quote.installment,
         value_adjustment=data.value_adjustment,
+        billed_here=billed_here,
         premium=quote.premium,
         minimum_top_up=quote.premium - sum(quote.item_premiums, ZERO),
     )
@@ -100,9 +109,13 @@ def policy_bind(*, caller: Caller, data: PolicyBindIn) -> Policy:
             kind=item.kind,
             description=item.description,
             limit=item.limit,
-            limit_index=data.value_index,
+            limit_index=index,
             premium=premium,
             possessed_by=item.possessed_by,
+            appraisal_value=item.appraisal_value,
+            appraised_on=item.appraised_on,
+            serial_number=item.serial_number,
+            grading_report_number=item.grading_report_number,
             scheduled_on=data.start,
         )
         for item, premium in zip(data.items, quote.item_premiums, strict=True)
@@ -114,6 +127,7 @@ def policy_bind(*, caller: Caller, data: PolicyBindIn) -> Policy:
         period_start=data.start,
         premium=quote.premium,
     )
+    declarations_send(policy, reason="bind")
     audit_record(
         caller=caller,
         action="policy_bound",

@@ -4,23 +4,18 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gemcare.common.clock import earliest_date, today
+from gemcare.common.management.days import day_argument, day_to_work_for
 from gemcare.contracts.expiry import EXPIRY_CALLER, ExpiryIncomplete, contracts_expire
 from gemcare.contracts.tasks import contracts_expire_task
-
-
-def _day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--on must be a date, YYYY-MM-DD (got {value[:40]!r})") from None
 
 
 class Command(BaseCommand):
     help = "Expire the term plans whose term is over (RULEBOOK §3), in short chunks."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--on", type=_day, help="the day to expire for (default: today)")
+        parser.add_argument(
+            "--on", type=day_argument, help="the day to expire for (default: today)"
+        )
         parser.add_argument(
             "--chunk-size", type=int, default=1000, help="contracts per transaction"
         )
@@ -31,10 +26,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, on: dt.date | None, chunk_size: int, enqueue: bool, **options):
-        day = on or today()
-        if not earliest_date() <= day <= today():
-            # Expiring for a day still ahead would end terms that still cover their items.
-            raise CommandError(f"--on must lie between {earliest_date()} and today, {today()}")
+        # Expiring for a day still ahead would end terms that still cover their items.
+        day = day_to_work_for(on)
         if enqueue:
             result = contracts_expire_task.enqueue(on=day.isoformat())
             self.stdout.write(f"Expiry for {day} enqueued (task {result.id}).")
