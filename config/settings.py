@@ -191,6 +191,13 @@ OTP_TOTP_ISSUER = "Gemcare"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A holder's session on the customer site (opened by a one-time code) lasts this long.
 GEMCARE_HOLDER_SESSION_MINUTES = int(os.environ.get("GEMCARE_HOLDER_SESSION_MINUTES", "60"))
+# How a policyholder pays the provider (the customer site's "How to pay"): the platform takes
+# no payment itself, the provider's staff record what they receive.
+GEMCARE_PROVIDER_PAYMENT_INSTRUCTIONS = os.environ.get(
+    "GEMCARE_PROVIDER_PAYMENT_INSTRUCTIONS",
+    "Call our payment line, 1-800-555-0142 (weekdays, 8 a.m. to 6 p.m. Central), or mail a check "
+    "payable to Gemcare to Gemcare Payments, P.O. Box 2207, Madison, WI 53701.",
+)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Chicago")

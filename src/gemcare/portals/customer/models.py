@@ -16,6 +16,7 @@ from django.db import models
 
 from gemcare.common.fields import EncryptedTextField
 from gemcare.contracts.models import Contract, Holder
+from gemcare.insurance.models import NamedInsured
 from gemcare.partners.models import STATE_CHOICES
 
 
@@ -24,7 +25,9 @@ class SignInCode(models.Model):
 
     A row is written for every request, whether a plan matched or not (`holder` empty then,
     and no code was sent): wrong codes are counted and locked out alike, so trying codes
-    tells a stranger nothing about whether a plan exists."""
+    tells a stranger nothing about whether a plan exists. A policyholder's request ("my
+    policy") is the same row with `named_insured` instead of `holder`: a code opens only the
+    kind of session it was asked for."""
 
     token_hash = models.CharField(max_length=64, unique=True, help_text="The browser's request.")
     holder = models.ForeignKey(
@@ -37,6 +40,14 @@ class SignInCode(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         help_text="The plan the request found: codes per plan per hour are limited.",
+    )
+    named_insured = models.ForeignKey(
+        NamedInsured,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The policyholder a policy sign-in request found (then no holder).",
     )
     code_hash = models.CharField(max_length=64)
     attempts = models.PositiveSmallIntegerField(default=0)

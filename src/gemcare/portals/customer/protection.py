@@ -53,6 +53,7 @@ RATE_LIMITS = {
     "find_plan": Limit(10, HOUR),
     "sign_in_code": Limit(20, HOUR),
     "transfer_accept": Limit(10, HOUR),
+    "policy_bind": Limit(10, HOUR),
 }
 # The least time, in seconds, a person takes to fill a form (GEMCARE_CUSTOMER_MIN_FILL_SECONDS).
 MIN_FILL_SECONDS = 2.0

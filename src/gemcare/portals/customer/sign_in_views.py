@@ -8,10 +8,13 @@
    session key (`holder_session_open`) and goes on to the holder's plans (or the page the
    holder was sent from, `next`); wrong ones are counted and lock the request.
 
-Both POSTs pass the public-form checks first (`customer.protection`).
+Both POSTs pass the public-form checks first (`customer.protection`). The code page's steps
+(`code_entry`) are the policy sign-in's too (`customer.insurance.policy_sign_in_views`).
 """
 
 import time
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -29,6 +32,7 @@ from gemcare.portals.customer.schemas import PlanNumberFindIn, ReceiptFindIn, Si
 from gemcare.portals.customer.sign_ins import (
     CODE_MINUTES,
     SIGN_IN,
+    CodeCheck,
     sign_in_code_check,
     sign_in_code_request,
 )
@@ -54,7 +58,7 @@ def _next(request: HttpRequest) -> str:
     return target if target.startswith("/my-plan/") else ""
 
 
-def _with_next(url: str, target: str) -> str:
+def with_next(url: str, target: str) -> str:
     return f"{url}?{urlencode({'next': target})}" if target else url
 
 
@@ -67,7 +71,10 @@ def _find_page(request, *, form=None, way: str = "", status: int = 200) -> HttpR
     )
 
 
-def _pad(started: float) -> None:
+def answer_time_pad(started: float) -> None:
+    """Answer a sign-in request no sooner than GEMCARE_CUSTOMER_SIGN_IN_SECONDS after it
+    `started`: sending a code takes longer than not sending one, and the time must not
+    tell which happened."""
     floor = float(getattr(settings, "GEMCARE_CUSTOMER_SIGN_IN_SECONDS", SIGN_IN_SECONDS))
     left = floor - (time.monotonic() - started)
     if left > 0:
@@ -93,8 +100,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         form = FormState(request.POST, form_errors(error))
         return _find_page(request, form=form, way=way, status=422)
     request.session[SIGN_IN_REQUEST_KEY] = sign_in_code_request(caller=SIGN_IN, found=found)
-    _pad(started)
-    return HttpResponseRedirect(_with_next(reverse("customer:sign_in_code"), _next(request)))
+    answer_time_pad(started)
+    return HttpResponseRedirect(with_next(reverse("customer:sign_in_code"), _next(request)))
 
 
 CODE_MESSAGES = {
@@ -103,49 +110,83 @@ CODE_MESSAGES = {
 }
 
 
-def _code_page(request, *, form=None, status: int = 200, ask_again=False) -> HttpResponse:
-    return render(
-        request,
-        "portals/customer/sign_in_code.html",
-        {
+def code_entry(
+    request: HttpRequest,
+    *,
+    token_key: str,
+    template: str,
+    next_target: str,
+    sign_in_url: str,
+    code_check: Callable[[str, SignInCodeIn], Any],
+    signed_in: Callable[[Any], str | None],
+) -> HttpResponse:
+    """The code page of a sign-in (a plan's, a policy's): the same steps and the same words
+    whichever record the code opens, so the two sign-ins guard alike.
+
+    The request's token is read from the session under `token_key` (none: back to
+    `sign_in_url`); a POST passes the public-form checks, then `code_check(token, entered)`
+    answers with what the code opened or its `problem` and `tries_left`. `signed_in(check)`
+    opens the session for a check that opened one and returns the page to go on to, or None
+    when the code opened nothing."""
+    token = request.session.get(token_key)
+    if not isinstance(token, str):
+        return HttpResponseRedirect(with_next(sign_in_url, next_target))
+
+    def page(*, form=None, status: int = 200, ask_again=False) -> HttpResponse:
+        context = {
             "form": form or FormState(),
             "minutes": CODE_MINUTES,
-            "next": _next(request),
+            "next": next_target,
             "ask_again": ask_again,
-        },
-        status=status,
-    )
+        }
+        return render(request, template, context, status=status)
 
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def sign_in_code(request: HttpRequest) -> HttpResponse:
-    token = request.session.get(SIGN_IN_REQUEST_KEY)
-    if not isinstance(token, str):
-        return HttpResponseRedirect(_with_next(reverse("customer:sign_in"), _next(request)))
     if request.method == "GET":
-        return _code_page(request)
+        return page()
     refusal = public_form_check(request, "sign_in_code")
     if refusal is not None:
         return refusal
     try:
         entered = form_read(SignInCodeIn, request.POST, ignore=PROTECTION_FIELDS)
     except InvalidInput as error:
-        return _code_page(request, form=FormState({}, form_errors(error)), status=422)
-    check = sign_in_code_check(caller=SIGN_IN, token=token, entered=entered)
-    if check.holder is not None:
-        target = _next(request) or reverse("customer:my_plans")
-        holder_session_open(request, check.holder)
+        return page(form=FormState({}, form_errors(error)), status=422)
+    check = code_check(token, entered)
+    target = signed_in(check)
+    if target is not None:
         return HttpResponseRedirect(target)
     if check.problem == CustomerError.CODE_WRONG:
         message = (
             f"is not the code we sent: {check.tries_left} "
             f"tr{'ies' if check.tries_left != 1 else 'y'} left"
         )
-        return _code_page(request, form=FormState({}, {"code": message}), status=422)
+        return page(form=FormState({}, {"code": message}), status=422)
     form = FormState({}, {"code": CODE_MESSAGES[check.problem]})
     status = 429 if check.problem == CustomerError.CODE_LOCKED else 422
-    return _code_page(request, form=form, status=status, ask_again=True)
+    return page(form=form, status=status, ask_again=True)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    target = _next(request)
+
+    def signed_in(check: CodeCheck) -> str | None:
+        if check.holder is None:
+            return None
+        holder_session_open(request, check.holder)
+        return target or reverse("customer:my_plans")
+
+    return code_entry(
+        request,
+        token_key=SIGN_IN_REQUEST_KEY,
+        template="portals/customer/sign_in_code.html",
+        next_target=target,
+        sign_in_url=reverse("customer:sign_in"),
+        code_check=lambda token, entered: sign_in_code_check(
+            caller=SIGN_IN, token=token, entered=entered
+        ),
+        signed_in=signed_in,
+    )
 
 
 @never_cache

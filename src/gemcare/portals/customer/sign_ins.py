@@ -10,6 +10,7 @@ asking browser whether a plan was found.
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -47,44 +48,61 @@ def _code_hash(token: str, code: str) -> str:
     return salted_hmac(CODE_SALT, f"{token}:{code}", algorithm="sha256").hexdigest()
 
 
+def code_request_record(*, sent_to: str | None, name: str, **found) -> str:
+    """Write one request for a code (a `SignInCode` naming what it `found`, or nothing) and
+    send its code to `sent_to`; with no address, do the same work and send it nowhere. The
+    request's token, which only the asking browser keeps, is returned. Shared by the plan
+    and the policy sign-ins: neither tells a stranger whether anything was found."""
+    token = secrets.token_urlsafe(32)
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    now = timezone.now()
+    SignInCode.objects.create(
+        token_hash=token_hash(token),
+        code_hash=_code_hash(token, code),
+        created_at=now,
+        expires_at=now + dt.timedelta(minutes=CODE_MINUTES),
+        **found,
+    )
+    context = {"code": code, "minutes": CODE_MINUTES, "name": name}
+    if sent_to:
+        email_send(to=sent_to, template="one_time_code", context=context)
+    else:
+        email_render("one_time_code", context)  # the same work as a code sent, sent nowhere
+    return token
+
+
+def codes_sent_lately(**found) -> int:
+    """Codes requested in the last hour for what a request found (a plan, a policy)."""
+    since = timezone.now() - dt.timedelta(hours=1)
+    return SignInCode.objects.filter(created_at__gt=since, **found).count()
+
+
 @transaction.atomic
 def sign_in_code_request(*, caller: Caller, found: PlanNumberFindIn | ReceiptFindIn) -> str:
     """Record a request for a code and, if it names a plan whose holder has an email, send
     one there. Returns the request's token, which only the asking browser keeps. Whether a
     plan was found is never returned: the same work is done either way."""
     caller_required(caller)
-    token = secrets.token_urlsafe(32)
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-    now = timezone.now()
     match = sign_in_match(found=found)
     holder = contract = None
     if match is not None and match[0].email:
         holder, contract = match
-        sent_lately = SignInCode.objects.filter(
-            contract=contract, created_at__gt=now - dt.timedelta(hours=1)
-        ).count()
-        if sent_lately >= CODES_PER_PLAN_PER_HOUR:
+        if codes_sent_lately(contract=contract) >= CODES_PER_PLAN_PER_HOUR:
             holder = contract = None
-    SignInCode.objects.create(
-        token_hash=token_hash(token),
+    token = code_request_record(
+        sent_to=holder.email if holder else None,
+        name=holder.name if holder else "",
         holder=holder,
         contract=contract,
-        code_hash=_code_hash(token, code),
-        created_at=now,
-        expires_at=now + dt.timedelta(minutes=CODE_MINUTES),
     )
-    context = {"code": code, "minutes": CODE_MINUTES, "name": holder.name if holder else ""}
-    if holder is None:
-        email_render("one_time_code", context)  # the same work as a code sent, sent nowhere
-        return token
-    email_send(to=holder.email, template="one_time_code", context=context)
-    audit_record(
-        caller=caller,
-        action="sign_in_code_sent",
-        entity=holder,
-        tenant_id=contract.retailer_id,
-        data={"contract": contract.number},
-    )
+    if holder is not None:
+        audit_record(
+            caller=caller,
+            action="sign_in_code_sent",
+            entity=holder,
+            tenant_id=contract.retailer_id,
+            data={"contract": contract.number},
+        )
     return token
 
 
@@ -95,41 +113,66 @@ class CodeCheck:
     tries_left: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class CodeTry:
+    opened: SignInCode | None  # the request, when the right code opened it
+    problem: CustomerError | None = None
+    tries_left: int = 0
+
+
+def code_try(
+    *, token: str, entered: SignInCodeIn, related: tuple[str, ...], opens: Callable
+) -> CodeTry:
+    """Check a code against the browser's request, in the caller's transaction: the
+    request if the code is right and the request `opens` what the caller signs in to, else
+    the problem. A wrong code is counted (the caller commits it: a refusal keeps its count);
+    the last try locks the request, even against the right code."""
+    row = (
+        SignInCode.objects.select_for_update(of=("self",))
+        .select_related(*related)
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    now = timezone.now()
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        return CodeTry(None, CustomerError.CODE_EXPIRED)
+    if row.attempts >= CODE_ATTEMPTS:
+        return CodeTry(None, CustomerError.CODE_LOCKED)
+    right = constant_time_compare(row.code_hash, _code_hash(token, entered.code))
+    if right and opens(row):
+        row.used_at = now
+        row.save(update_fields=["used_at"])
+        return CodeTry(row)
+    row.attempts += 1
+    row.save(update_fields=["attempts"])
+    left = CODE_ATTEMPTS - row.attempts
+    if left <= 0:
+        return CodeTry(None, CustomerError.CODE_LOCKED)
+    return CodeTry(None, CustomerError.CODE_WRONG, tries_left=left)
+
+
 def sign_in_code_check(*, caller: Caller, token: str, entered: SignInCodeIn) -> CodeCheck:
-    """Check a code against the browser's request: the holder it opens, or the problem. A
-    wrong code is counted (and committed: a refusal keeps its count); the last try locks
-    the request, even against the right code."""
+    """Check a code against the browser's plan request: the holder it opens, or the
+    problem (`code_try`)."""
     caller_required(caller)
     with transaction.atomic():
-        row = (
-            SignInCode.objects.select_for_update(of=("self",))
-            .select_related("holder", "contract")
-            .filter(token_hash=token_hash(token))
-            .first()
+        tried = code_try(
+            token=token,
+            entered=entered,
+            related=("holder", "contract"),
+            opens=lambda row: row.holder is not None,
         )
-        now = timezone.now()
-        if row is None or row.used_at is not None or row.expires_at <= now:
-            return CodeCheck(None, CustomerError.CODE_EXPIRED)
-        if row.attempts >= CODE_ATTEMPTS:
-            return CodeCheck(None, CustomerError.CODE_LOCKED)
-        right = constant_time_compare(row.code_hash, _code_hash(token, entered.code))
-        if right and row.holder is not None:
-            row.used_at = now
-            row.save(update_fields=["used_at"])
-            audit_record(
-                caller=Caller.holder(row.holder),
-                action="holder_signed_in",
-                entity=row.holder,
-                tenant_id=row.contract.retailer_id if row.contract_id else None,
-                data={"by": "one_time_code"},
-            )
-            return CodeCheck(row.holder)
-        row.attempts += 1
-        row.save(update_fields=["attempts"])
-        left = CODE_ATTEMPTS - row.attempts
-        if left <= 0:
-            return CodeCheck(None, CustomerError.CODE_LOCKED)
-        return CodeCheck(None, CustomerError.CODE_WRONG, tries_left=left)
+        row = tried.opened
+        if row is None:
+            return CodeCheck(None, tried.problem, tried.tries_left)
+        audit_record(
+            caller=Caller.holder(row.holder),
+            action="holder_signed_in",
+            entity=row.holder,
+            tenant_id=row.contract.retailer_id if row.contract_id else None,
+            data={"by": "one_time_code"},
+        )
+        return CodeCheck(row.holder)
 
 
 def sign_in_records_prune(*, now=None) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from gemcare.portals.customer import (
     claim_views,
@@ -37,6 +37,9 @@ urlpatterns = [
         claim_views.claim_photo,
         name="claim_photo",
     ),
+    # Insurance policyholders: their policies (signing in, quote and bind) and losses.
+    path("my-policy/", include("gemcare.portals.customer.insurance.policy_urls")),
+    path("my-policy/", include("gemcare.portals.customer.insurance.loss_urls")),
     # The recipient of a transfer, from the emailed link.
     path("transfer/<str:token>", transfer_views.transfer_accept, name="transfer_accept"),
 ]

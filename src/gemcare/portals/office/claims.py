@@ -27,6 +27,7 @@ from gemcare.claims.services import claim_review
 from gemcare.common.clock import today
 from gemcare.common.errors import InvalidInput, Refused
 from gemcare.common.schemas import validate_input
+from gemcare.insurance.loss_selectors import loss_for_claim
 from gemcare.portals.jeweler.claims import photo_response
 from gemcare.portals.office.access import DECIDERS, may_decide
 from gemcare.portals.office.schemas import (
@@ -97,6 +98,8 @@ def claim_file_render(
         "escalation": claim_escalation(claim, on=on),
         "waiting": (on - claim.filed_on).days,
         "refusal": refusal,
+        # One item, two covers: the policy's loss that this plan claim pays first.
+        "insurance_loss": loss_for_claim(caller=request.caller, claim=claim),
         **{f"{action}_form": FormState() for action in ACTIONS},
     }
     context.update(forms)

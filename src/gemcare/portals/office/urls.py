@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from gemcare.portals.office import claims, refunds, search, views
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("refunds", refunds.refund_list, name="refunds"),
     path("refunds/<int:cancellation_id>/pay", refunds.refund_pay, name="refund_pay"),
     path("search", search.search, name="search"),
+    # Insurance: policies (their lifecycle) and losses (with the deadlines board).
+    path("insurance/", include("gemcare.portals.office.insurance.policy_urls")),
+    path("insurance/", include("gemcare.portals.office.insurance.loss_urls")),
 ]

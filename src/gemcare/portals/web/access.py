@@ -30,7 +30,12 @@ from gemcare.portals.accounts.second_factor import (
     second_factor_required,
     totp_device,
 )
-from gemcare.portals.web.callers import customer_caller, provider_caller, retailer_caller
+from gemcare.portals.web.callers import (
+    customer_caller,
+    policyholder_caller,
+    provider_caller,
+    retailer_caller,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -164,6 +169,32 @@ def customer_required(view: View) -> View:
         caller = customer_caller(request)
         if caller is None:
             return _go(request, f"{customer_sign_in_url()}?{urlencode({'next': _here(request)})}")
+        request.caller = caller
+        return None
+
+    return _decorator(view, check)
+
+
+def policyholder_sign_in_url() -> str:
+    """The customer site's policyholder sign-in page once it is there; its home page until
+    then."""
+    try:
+        return reverse("customer:policy_sign_in")
+    except NoReverseMatch:
+        return reverse("customer:home")
+
+
+def policyholder_required(view: View) -> View:
+    """A page of the customer site for an insurance policyholder whose session is open
+    (`request.caller` is their `Caller.policyholder`); anyone else goes to the policyholder
+    sign-in, and back here after it."""
+
+    def check(request: HttpRequest) -> HttpResponse | None:
+        caller = policyholder_caller(request)
+        if caller is None:
+            return _go(
+                request, f"{policyholder_sign_in_url()}?{urlencode({'next': _here(request)})}"
+            )
         request.caller = caller
         return None
 

@@ -19,6 +19,7 @@ from gemcare.common.callers import Caller
 from gemcare.partners.models import ProviderStaff
 
 HOLDER_SESSION_KEY = "gemcare_holder_id"
+POLICYHOLDER_SESSION_KEY = "gemcare_named_insured_id"
 
 
 def retailer_caller(request: HttpRequest) -> Caller | None:
@@ -61,17 +62,27 @@ def portal_caller(request: HttpRequest) -> Caller:
 # --- holder sessions -------------------------------------------------------------------------
 
 
-def holder_session_open(request: HttpRequest, holder) -> None:
-    """Start a holder's session, once the customer site has verified them. The old session
-    is thrown away (a new key: nothing that was in it, nor anyone who knew its key, carries
-    over), and the new one lasts GEMCARE_HOLDER_SESSION_MINUTES."""
+def _customer_session_open(request: HttpRequest, key: str, pk: int) -> None:
+    """The old session is thrown away (a new key: nothing that was in it, nor anyone who
+    knew its key, carries over), and the new one lasts GEMCARE_HOLDER_SESSION_MINUTES."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         logout(request)  # flushes the session too
     else:
         request.session.flush()
-    request.session[HOLDER_SESSION_KEY] = holder.pk
+    request.session[key] = pk
     request.session.set_expiry(settings.GEMCARE_HOLDER_SESSION_MINUTES * 60)
+
+
+def holder_session_open(request: HttpRequest, holder) -> None:
+    """Start a holder's session, once the customer site has verified them."""
+    _customer_session_open(request, HOLDER_SESSION_KEY, holder.pk)
+
+
+def policyholder_session_open(request: HttpRequest, named_insured) -> None:
+    """Start a policyholder's session (a named insured of one policy), once the customer site
+    has verified them. It ends any holder or staff session in this browser: one identity."""
+    _customer_session_open(request, POLICYHOLDER_SESSION_KEY, named_insured.pk)
 
 
 def holder_session_close(request: HttpRequest) -> None:
@@ -92,3 +103,17 @@ def customer_caller(request: HttpRequest) -> Caller | None:
         holder_session_close(request)
         return None
     return Caller.holder(holder)
+
+
+def policyholder_caller(request: HttpRequest) -> Caller | None:
+    """The named insured whose session this is, or None. One since removed ends it."""
+    from gemcare.insurance.models import NamedInsured
+
+    named_insured_id = request.session.get(POLICYHOLDER_SESSION_KEY)
+    if not isinstance(named_insured_id, int):
+        return None
+    named_insured = NamedInsured.objects.filter(pk=named_insured_id).only("pk", "policy").first()
+    if named_insured is None:
+        holder_session_close(request)
+        return None
+    return Caller.policyholder(named_insured)

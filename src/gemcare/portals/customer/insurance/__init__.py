@@ -1,0 +1,1 @@
+"""The insurance pages of the customer portal."""
