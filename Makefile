@@ -34,11 +34,12 @@ run: install
 	$(BIN)/gemcare load-demo
 	@# Who to sign in as, and where (the provider's staff add `gemcare demo-otp USERNAME`).
 	@$(BIN)/gemcare demo-logins
-	@# The web server, the task worker and the webhook sweep together; stopping the server
-	@# (Ctrl-C) stops them all.
+	@# The web server, the task worker, the webhook sweep and the policies' daily work together;
+	@# stopping the server (Ctrl-C) stops them all.
 	$(BIN)/gemcare db_worker --queue-name '*' & worker=$$!; \
 		$(BIN)/gemcare webhooks-sweep --every 60 & sweep=$$!; \
-		trap 'kill $$worker $$sweep 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gemcare policies-daily --every 3600 & daily=$$!; \
+		trap 'kill $$worker $$sweep $$daily 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/gemcare runserver $(HOST)
 
 test: install

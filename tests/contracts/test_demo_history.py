@@ -66,3 +66,28 @@ def test_every_demo_contract_has_its_events_in_date_order(demo):
             "paid_on", flat=True
         ):
             assert cancellation.cancel_on <= paid_on <= TODAY, where
+
+
+def test_the_demo_policies_are_paid_up_but_one_and_show_each_kind_of_clock(demo):
+    from gemcare.common.callers import Caller
+    from gemcare.common.clock import clock_set
+    from gemcare.insurance.deadlines import deadlines_open
+    from gemcare.insurance.models import Loss, NewlyAcquiredItem, Policy
+    from gemcare.insurance.selectors import policy_installments
+    from gemcare.insurance.services import policies_daily
+
+    behind = []
+    for policy in Policy.objects.all():
+        statuses = {line.status for line in policy_installments(policy, on=TODAY)}
+        if "overdue" in statuses:
+            behind.append(policy.number)
+    assert len(behind) == 1
+    assert Loss.objects.filter(status=Loss.PROOF_REQUESTED).count() == 1
+    assert NewlyAcquiredItem.objects.count() == 1
+
+    system = Caller.system("test")
+    with clock_set(TODAY + dt.timedelta(days=1)):
+        policies_daily(caller=system, on=TODAY + dt.timedelta(days=1))
+        kinds = {d.kind for d in deadlines_open(caller=system, on=TODAY + dt.timedelta(days=1))}
+    # The policy a month behind has had its written notice of cancellation.
+    assert {"proof_of_loss", "newly_acquired_cover", "cancellation_notice"} <= kinds, kinds

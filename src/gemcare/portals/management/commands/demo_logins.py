@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from gemcare.demo import PROVIDER_LOGINS, RETAILER_LOGINS
+from gemcare.demo import POLICYHOLDER_EMAIL, PROVIDER_LOGINS, RETAILER_LOGINS
+from gemcare.insurance.models import NamedInsured
 
 
 class Command(BaseCommand):
@@ -21,3 +22,12 @@ class Command(BaseCommand):
             "privacy) prints it.\nThe admin (configuration) is at "
             f"{base}/admin/, for the administrator; the public home page at {base}/."
         )
+        insured = (
+            NamedInsured.objects.filter(email=POLICYHOLDER_EMAIL).select_related("policy").first()
+        )
+        if insured is not None:
+            self.stdout.write(
+                f"An insurance policyholder signs in at {base}/my-policy/ with policy "
+                f"{insured.policy.number} and {POLICYHOLDER_EMAIL}; the one-time code is in "
+                "the email printed to the console."
+            )
