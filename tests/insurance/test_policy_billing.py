@@ -25,7 +25,7 @@ from gemcare.common.schemas import validate_input
 from gemcare.insurance import selectors, services
 from gemcare.insurance.models import Policy, PolicyCancellationNotice, PolicyPayment
 from gemcare.insurance.schemas import PolicyCancelIn, PolicyPaymentIn
-from gemcare.rules.insurance import installment_schedule, overdue, premium_paid
+from gemcare.rules.insurance_lifecycle import installment_schedule, overdue, premium_paid
 
 
 def test_the_schedule_splits_the_premium_and_adds_the_fee():

@@ -15,7 +15,7 @@ from policy_lifecycle_factories import (
 
 from gemcare.common.clock import clock_set
 from gemcare.common.errors import InvalidInput, NotFound, Refused
-from gemcare.insurance import selectors
+from gemcare.insurance import history_selectors
 from gemcare.insurance.models import NewlyAcquiredItem
 from gemcare.insurance.selectors import policy_deadlines
 
@@ -196,4 +196,4 @@ def test_deadlines_come_sorted_by_date(presets):
     found = policy_deadlines(caller=SYSTEM, on=day("2025-01-20"), policy=policy)
     assert [d.due_on for d in found] == sorted(d.due_on for d in found)
     assert [d.kind for d in found] == ["installment_due", "newly_acquired_cover"]
-    assert selectors.policy_history(policy)[-1].kind == "newly_acquired"
+    assert history_selectors.policy_history(policy)[-1].kind == "newly_acquired"

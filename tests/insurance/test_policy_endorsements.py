@@ -17,7 +17,7 @@ from policy_lifecycle_factories import (
 from gemcare.common.clock import clock_set
 from gemcare.common.errors import InvalidInput, NotFound, Refused
 from gemcare.common.models import AuditEntry
-from gemcare.insurance import selectors
+from gemcare.insurance import history_selectors, selectors
 from gemcare.insurance.models import PolicyEvent, ScheduledItem
 
 
@@ -59,7 +59,7 @@ def test_a_descriptive_change_costs_nothing_and_is_an_endorsement(policy):
     assert (event.premium, event.refund) == (Decimal("0.00"), Decimal("0.00"))
     item = ScheduledItem.objects.get(policy=policy, ref="r1")
     assert item.grading_report_number == "GIA 2141438171"
-    endorsements = selectors.policy_endorsements(policy)
+    endorsements = history_selectors.policy_endorsements(policy)
     assert [(e.number, e.kind, e.item_ref) for e in endorsements] == [(1, "item_changed", "r1")]
 
 
@@ -165,7 +165,7 @@ def test_every_endorsement_emails_new_declarations_after_commit(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(Refused):
         change_item(policy=policy, ref="r1", on="2025-06-01", limit="9000.00")
     assert sent == [{"policy_id": policy.pk, "reason": "endorsement"}] * 3
-    assert [e.kind for e in selectors.policy_endorsements(policy)] == [
+    assert [e.kind for e in history_selectors.policy_endorsements(policy)] == [
         PolicyEvent.ITEM_CHANGED,
         PolicyEvent.ITEM_ADDED,
         PolicyEvent.ITEM_REMOVED,

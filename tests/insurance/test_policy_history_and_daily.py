@@ -18,8 +18,8 @@ from policy_lifecycle_factories import (
 )
 
 from gemcare.common.clock import clock_set
+from gemcare.insurance.history_selectors import policy_history
 from gemcare.insurance.models import Policy, PolicyPayment
-from gemcare.insurance.selectors import policy_history
 
 
 def test_the_history_tells_every_step_in_date_order(presets):

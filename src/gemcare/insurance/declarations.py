@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gemcare.common.pdf import sections_page
-from gemcare.insurance import selectors
+from gemcare.insurance import history_selectors, selectors
 from gemcare.insurance.models import Policy
 from gemcare.rules.insurance import NEWLY_ACQUIRED_CAP, NEWLY_ACQUIRED_DAYS
 
@@ -96,7 +96,7 @@ def declarations_text(policy: Policy) -> DeclarationsText:
         f"{endorsement.number}. {endorsement.on.isoformat()}: {endorsement.words}"
         + (f" Premium charged {_money(endorsement.premium)}." if endorsement.premium else "")
         + (f" Premium returned {_money(endorsement.refund)}." if endorsement.refund else "")
-        for endorsement in selectors.policy_endorsements(policy)
+        for endorsement in history_selectors.policy_endorsements(policy)
         if endorsement.period_start == policy.period_start
     ) or ("None in this period.",)
     adjustment = (

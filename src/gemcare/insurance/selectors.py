@@ -29,14 +29,8 @@ from gemcare.insurance.models import (
     ScheduledItem,
     ValueIndex,
 )
-from gemcare.rules.insurance import (
-    INSURED,
-    CancellationRefund,
-    InstallmentLine,
-    installment_schedule,
-    policy_cancellation_breakdown,
-    premium_paid,
-)
+from gemcare.rules.insurance import INSURED, CancellationRefund, policy_cancellation_breakdown
+from gemcare.rules.insurance_lifecycle import InstallmentLine, installment_schedule, premium_paid
 from gemcare.rules.money import ZERO
 
 
@@ -389,161 +383,9 @@ def value_index_on(day: dt.date) -> ValueIndex | None:
     return ValueIndex.objects.filter(effective_on__lte=day).order_by("-effective_on").first()
 
 
-# --- endorsements and history ------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Endorsement:
-    number: int
-    on: dt.date
-    kind: str
-    item_ref: str
-    words: str
-    premium: Decimal  # charged
-    refund: Decimal  # returned
-    period_start: dt.date
-
-
-def _money(amount: Decimal | None) -> str:
+def money_words(amount: Decimal | None) -> str:
+    """An amount as the pages and deadlines say it: 1,234.50 (empty for none)."""
     return f"{amount:,.2f}" if amount is not None else ""
-
-
-def _endorsement_words(event: PolicyEvent) -> str:
-    ref = event.item.ref if event.item is not None else ""
-    if event.kind == PolicyEvent.ITEM_ADDED:
-        return f"Item {ref} scheduled with a limit of {_money(event.limit)}."
-    if event.kind == PolicyEvent.ITEM_REMOVED:
-        return f"Item {ref} taken off the schedule."
-    if event.previous_limit is not None and event.previous_limit != event.limit:
-        return (
-            f"Item {ref}: limit changed from {_money(event.previous_limit)} to "
-            f"{_money(event.limit)}."
-        )
-    return f"Item {ref}: description changed."
-
-
-def policy_endorsements(policy: Policy) -> list[Endorsement]:
-    """The changes to the schedule during a period, numbered in the order they were made
-    (an item taken off by a total loss is the loss's doing, not an endorsement)."""
-    events = (
-        PolicyEvent.objects.filter(
-            policy=policy, kind__in=PolicyEvent.ENDORSEMENTS, loss__isnull=True
-        )
-        .select_related("item")
-        .order_by("id")
-    )
-    return [
-        Endorsement(
-            number=number,
-            on=event.on,
-            kind=event.kind,
-            item_ref=event.item.ref if event.item is not None else "",
-            words=_endorsement_words(event),
-            premium=event.premium,
-            refund=event.refund,
-            period_start=event.period_start,
-        )
-        for number, event in enumerate(events, start=1)
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    on: dt.date
-    kind: str
-    words: str
-    amount: Decimal | None = None
-
-
-_EVENT_WORDS = {
-    PolicyEvent.BOUND: "Policy issued for the period from {period_start}; premium {premium}.",
-    PolicyEvent.RENEWED: "Renewed for the period from {period_start}; premium {premium}.",
-    PolicyEvent.CANCELLED: "Cancelled as of {on}; premium refunded {refund}.",
-    PolicyEvent.EXPIRED: "Expired at the end of the period, not renewed.",
-}
-
-
-def policy_history(policy: Policy) -> list[HistoryEntry]:
-    """Everything that happened to the policy, in date order, in words."""
-    entries: list[tuple[dt.date, int, HistoryEntry]] = []
-
-    def add(on: dt.date, order: int, kind: str, words: str, amount=None) -> None:
-        entries.append((on, order, HistoryEntry(on, kind, words, amount)))
-
-    for event in PolicyEvent.objects.filter(policy=policy).select_related("item").order_by("id"):
-        if event.kind == PolicyEvent.ITEM_RENEWED:
-            continue
-        if event.kind in PolicyEvent.ENDORSEMENTS:
-            words = _endorsement_words(event)
-            if event.loss_id is not None:
-                words = f"Item {event.item.ref} taken off the schedule by a total loss."
-            if event.premium:
-                words += f" Premium charged {_money(event.premium)}."
-            if event.refund:
-                words += f" Premium refunded {_money(event.refund)}."
-        else:
-            words = _EVENT_WORDS[event.kind].format(
-                period_start=event.period_start,
-                on=event.on,
-                premium=_money(event.premium),
-                refund=_money(event.refund),
-            )
-        add(event.on, 1, event.kind, words, event.premium - event.refund)
-    for payment in PolicyPayment.objects.filter(policy=policy).order_by("id"):
-        add(
-            payment.paid_on,
-            2,
-            "payment",
-            f"Payment of {_money(payment.amount)} received for the period from "
-            f"{payment.period_start}.",
-            payment.amount,
-        )
-    for notice in PolicyCancellationNotice.objects.filter(policy=policy).order_by("id"):
-        add(
-            notice.notice_on,
-            3,
-            "cancellation_notice",
-            f"Written notice of cancellation for non-payment ({_money(notice.amount_due)} "
-            f"overdue), taking effect on {notice.cancel_on}.",
-        )
-        if notice.status == PolicyCancellationNotice.WITHDRAWN:
-            add(notice.closed_on, 3, "notice_withdrawn", "Overdue premium paid: notice withdrawn.")
-    for offer in PolicyRenewalOffer.objects.filter(policy=policy).order_by("id"):
-        add(
-            offer.offered_on,
-            4,
-            "renewal_offered",
-            f"Renewal offered for the period from {offer.period_start}; premium "
-            f"{_money(offer.premium)}.",
-        )
-        if offer.accepted_on is not None:
-            add(offer.accepted_on, 4, "renewal_accepted", "Renewal accepted by payment.")
-    for acquired in NewlyAcquiredItem.objects.filter(policy=policy).order_by("id"):
-        add(
-            acquired.reported_on,
-            5,
-            "newly_acquired",
-            f"Newly acquired {acquired.kind} reported (acquired {acquired.acquired_on}); "
-            f"covered until {acquired.cover_ends_on} unless scheduled.",
-        )
-    for loss in Loss.objects.filter(policy=policy).order_by("id"):
-        add(
-            loss.loss_on,
-            6,
-            "loss",
-            f"Loss ({loss.peril.replace('_', ' ')}): " + _loss_outcome_words(loss),
-            loss.payout,
-        )
-    entries.sort(key=lambda entry: (entry[0], entry[1]))
-    return [entry for _, _, entry in entries]
-
-
-def _loss_outcome_words(loss: Loss) -> str:
-    if loss.status == Loss.DENIED:
-        return "not covered."
-    if loss.status in Loss.OPEN_FOR_AMOUNT:
-        return f"{loss.get_status_display().lower()}, no amount yet."
-    return f"payout {_money(loss.payout)}."
 
 
 # --- deadlines ---------------------------------------------------------------------------------
@@ -570,7 +412,7 @@ def policy_deadlines(
                 due_on=notice.cancel_on,
                 policy_number=notice.policy.number,
                 what=f"Cancelled for non-payment on {notice.cancel_on} unless "
-                f"{_money(notice.amount_due)} is paid before then.",
+                f"{money_words(notice.amount_due)} is paid before then.",
             )
         )
     for cancellation in PolicyCancellation.objects.filter(
@@ -592,7 +434,7 @@ def policy_deadlines(
                 kind="renewal_offer",
                 due_on=offer.period_start - dt.timedelta(days=1),
                 policy_number=offer.policy.number,
-                what=f"Renewal offered: pay {_money(offer.first_payment)} by then, or the "
+                what=f"Renewal offered: pay {money_words(offer.first_payment)} by then, or the "
                 f"policy expires on {offer.period_start}.",
             )
         )
@@ -621,7 +463,7 @@ def policy_deadlines(
                     kind="installment_overdue" if late else "installment_due",
                     due_on=line.due_on,
                     policy_number=active.number,
-                    what=f"Payment {line.number} of {_money(line.unpaid)} "
+                    what=f"Payment {line.number} of {money_words(line.unpaid)} "
                     + ("overdue." if late else "due."),
                 )
             )

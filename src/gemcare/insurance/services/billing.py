@@ -41,7 +41,8 @@ from gemcare.insurance.models import (
 from gemcare.insurance.schemas import PolicyPaymentIn
 from gemcare.insurance.services._common import money_text, policy_locked, policy_require_active
 from gemcare.insurance.services.notices import cancellation_notice_send
-from gemcare.rules.insurance import INSURER, INSURER_NOTICE_DAYS, installment_schedule
+from gemcare.rules.insurance import INSURER, INSURER_NOTICE_DAYS
+from gemcare.rules.insurance_lifecycle import installment_schedule
 from gemcare.rules.money import ZERO
 
 

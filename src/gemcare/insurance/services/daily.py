@@ -32,7 +32,8 @@ from gemcare.insurance.services.renewals import (
     policy_renewal_offer,
     policy_renewal_take_effect,
 )
-from gemcare.rules.insurance import INSURER_NOTICE_DAYS, RENEWAL_OFFER_DAYS
+from gemcare.rules.insurance import INSURER_NOTICE_DAYS
+from gemcare.rules.insurance_lifecycle import RENEWAL_OFFER_DAYS
 from gemcare.rules.money import ZERO
 
 logger = logging.getLogger(__name__)

@@ -28,7 +28,8 @@ from gemcare.insurance.services._common import (
     possession_check,
     rating_of,
 )
-from gemcare.rules.insurance import endorsement_charge, item_premium
+from gemcare.rules.insurance import item_premium
+from gemcare.rules.insurance_lifecycle import endorsement_charge
 from gemcare.rules.money import ZERO
 
 DESCRIPTIVE = (

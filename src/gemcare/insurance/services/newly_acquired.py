@@ -20,7 +20,10 @@ from gemcare.insurance.models import NewlyAcquiredItem, Policy
 from gemcare.insurance.schemas import NewlyAcquiredItemIn
 from gemcare.insurance.services._common import policy_locked, policy_require_active
 from gemcare.insurance.services.notices import newly_acquired_reminder_send
-from gemcare.rules.insurance import NEWLY_ACQUIRED_REMINDER_DAYS, newly_acquired_cover_ends
+from gemcare.rules.insurance_lifecycle import (
+    NEWLY_ACQUIRED_REMINDER_DAYS,
+    newly_acquired_cover_ends,
+)
 
 
 @transaction.atomic

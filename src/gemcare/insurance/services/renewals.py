@@ -32,10 +32,10 @@ from gemcare.insurance.services._common import (
 from gemcare.insurance.services.billing import PaymentRecorded, policy_payment_record
 from gemcare.insurance.services.changes import renewal_apply, renewal_terms
 from gemcare.insurance.services.notices import declarations_send, renewal_offer_send
-from gemcare.rules.insurance import (
+from gemcare.rules.insurance import policy_period_end
+from gemcare.rules.insurance_lifecycle import (
     RENEWAL_OFFER_DAYS,
     installment_schedule,
-    policy_period_end,
     renewal_offer_due,
 )
 

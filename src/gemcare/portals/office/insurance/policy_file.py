@@ -13,9 +13,9 @@ from django.template.loader import get_template
 
 from gemcare.common.callers import Caller
 from gemcare.insurance.deadlines import deadlines_open
+from gemcare.insurance.history_selectors import policy_history
 from gemcare.insurance.models import Policy, PolicyCancellation, ScheduledItemFile
 from gemcare.insurance.selectors import (
-    policy_history,
     policy_installments,
     policy_items,
     policy_paid,
