@@ -66,7 +66,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # A policy bound before billing came here had its premium collected elsewhere: it
+        # is not billed here (else the first daily run would give it a notice for
+        # non-payment). Policies bound from now on are.
         migrations.AddField(
+            model_name="policy",
+            name="billed_here",
+            field=models.BooleanField(default=False),
+        ),
+        migrations.AlterField(
             model_name="policy",
             name="billed_here",
             field=models.BooleanField(
