@@ -39,7 +39,6 @@ from gemcare.common.idempotency import (
 )
 from gemcare.common.models import IdempotencyKey
 from gemcare.common.schemas import validate_input
-from gemcare.contracts import services
 from gemcare.contracts.models import CANCELLED, EXPIRED, VOIDED, Contract, Holder
 from gemcare.contracts.schemas import SaleIn
 from gemcare.contracts.selectors import (
@@ -49,7 +48,7 @@ from gemcare.contracts.selectors import (
     contracts_visible,
     store_for_sale,
 )
-from gemcare.contracts.services import contract_sell
+from gemcare.contracts.services import contract_sell, sales
 from gemcare.partners.models import Retailer
 
 
@@ -155,7 +154,7 @@ def test_another_constraint_broken_is_not_a_duplicate_sale(presets, monkeypatch)
     twice (40 random bits) stays the error it is."""
     store = store_make()
     first = sell_line(store)
-    monkeypatch.setattr(services, "new_number", lambda prefix: first.number)
+    monkeypatch.setattr(sales, "new_number", lambda prefix: first.number)
     before = row_counts()
     with pytest.raises(IntegrityError):
         sell_line(store, line=2)
