@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from gemcare.demo import POLICYHOLDER_EMAIL, PROVIDER_LOGINS, RETAILER_LOGINS
+from gemcare.demo import PROVIDER_LOGINS, RETAILER_LOGINS
+from gemcare.demo_policies import POLICYHOLDER_EMAIL
 from gemcare.insurance.models import NamedInsured
 
 

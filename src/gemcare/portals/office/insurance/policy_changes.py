@@ -1,11 +1,11 @@
-"""Changes to a policy in the back office, each on its own page: an item added, changed or
-removed (endorsements, with the premium they charge or refund shown before confirming), a
-cancellation (with the refund shown first) and a payment recorded.
+"""Changes to a policy in the back office, each on its own page: an item added, changed or removed
+(endorsements, with the premium they charge or refund shown before confirming), a cancellation
+(with the refund shown first) and a payment recorded.
 
 Each page is a form read into the insurance schema of its service. "Review" shows what the
-change moves in premium (`policy_preview`) and asks to confirm, carrying the input in
-hidden fields; "Confirm" calls the service. A refusal is shown on the page with its code,
-and nothing is written. Administrators and adjusters make changes; anyone else gets 404.
+change moves in premium (`gemcare.insurance.services.previews`) and asks to confirm, carrying
+the input in hidden fields; "Confirm" calls the service. A refusal is shown on the page with its
+code, and nothing is written. Administrators and adjusters make changes; anyone else gets 404.
 """
 
 from django.contrib import messages
@@ -33,9 +33,9 @@ from gemcare.insurance.services import (
     scheduled_item_change,
     scheduled_item_remove,
 )
+from gemcare.insurance.services.previews import policy_change_preview
 from gemcare.portals.office.insurance.policy_access import POLICY_ACTORS
 from gemcare.portals.office.insurance.policy_forms import choices, item_details
-from gemcare.portals.office.insurance.policy_preview import change_preview
 from gemcare.portals.office.insurance.policy_selectors import policy_of, scheduled_item_of
 from gemcare.portals.web import FormState, form_errors, form_read, office_required
 
@@ -124,7 +124,7 @@ def _endorse(request, policy, *, change: str, read, call, done, **more) -> HttpR
         read=read,
         call=call,
         done=done,
-        preview=lambda data: change_preview(policy, lambda: call(data)),
+        preview=lambda data: policy_change_preview(policy, lambda: call(data)),
     )
 
 

@@ -1,6 +1,6 @@
 """What a change to a policy would charge or refund, shown before it is confirmed.
 
-A cancellation has the insurance app's own preview (`policy_cancel_preview`). For an
+A cancellation has its own preview (`selectors.policy_cancel_preview`). For an
 endorsement (an item added, changed or removed) the preview is the service
 itself, run in a transaction that is then rolled back: the figure shown is exactly what
 confirming will write (the rules, the period and the recorded changes all apply), nothing
@@ -32,7 +32,7 @@ class ChangePreview:
     refund: Decimal
 
 
-def change_preview(policy: Policy, change: Callable[[], object]) -> ChangePreview:
+def policy_change_preview(policy: Policy, change: Callable[[], object]) -> ChangePreview:
     """Run `change` (a service call on `policy`) and undo it: what it moved in premium."""
     before = policy_premium_in_force(policy=policy)
     try:
