@@ -27,6 +27,28 @@ def env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def cache_settings(url: str) -> dict:
+    """The default cache: in memory and per process when `url` is empty, else the Redis
+    server every process shares (`redis://`, `rediss://` or `unix://`). It holds the
+    partner API's rate-limit counts (gemcare.api.throttling)."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        # Never the value itself: it may hold the server's password.
+        raise ImproperlyConfigured(
+            "CACHE_URL must be a redis://, rediss:// or unix:// URL, or empty for a cache in "
+            "memory per process"
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "gemcare",
+        # A cache that does not answer must not hold a request up: the rate limit then lets
+        # the request through (gemcare.api.throttling).
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+    }
+
+
 # Off unless the environment turns it on: `make run`, `make test`, `make scenarios`,
 # `make bench` and CI do; pytest does through config/testing.py (docs/decisions).
 DEBUG = env_flag("DEBUG", False)
@@ -317,7 +339,8 @@ GEMCARE_MAX_DAYS_AHEAD = int(os.environ.get("GEMCARE_MAX_DAYS_AHEAD", "400"))
 GEMCARE_SCENARIO_MAX_BYTES = int(os.environ.get("GEMCARE_SCENARIO_MAX_BYTES", "1000000"))
 
 # The partner API (docs/partner-api.md). The rate is per key, counted in the default cache:
-# several processes share one limit only if CACHES names a shared cache.
+# several processes share one limit only if CACHE_URL names a Redis server they all reach.
+CACHES = {"default": cache_settings(os.environ.get("CACHE_URL", "").strip())}
 GEMCARE_API_RATE = os.environ.get("GEMCARE_API_RATE", "1200/min")
 GEMCARE_API_MAX_BODY_BYTES = int(os.environ.get("GEMCARE_API_MAX_BODY_BYTES", "1000000"))
 GEMCARE_QUOTE_DAYS = int(os.environ.get("GEMCARE_QUOTE_DAYS", "30"))

@@ -1,8 +1,10 @@
 """The rate limit per key: django-ninja's throttle, counted in Django's cache.
 
-The count lives in the `default` cache. Django's default cache is in memory, per process: with
-several worker processes each counts alone, so a deployment that wants one limit sets CACHES
-to a shared cache (Redis, Memcached or the database cache; docs/partner-api.md).
+The count lives in the `default` cache: in memory and per process unless `CACHE_URL` names a
+Redis server that every web process shares (config/settings.py, docs/operations.md). A cache
+that fails (the server down or too slow) lets the request through and logs a warning: the
+limit guards against a runaway client, and must not turn every request into an error
+(docs/decisions/0025-shared-rate-limit.md).
 
 A key may make the rate's number of requests in any `duration` seconds, as with ninja's own
 `SimpleRateThrottle`, which keeps the time of every request of the last `duration` seconds
@@ -22,6 +24,8 @@ import threading
 
 from django.conf import settings
 from ninja.throttling import SimpleRateThrottle
+
+from gemcare.common.caching import cache_failed
 
 SLOTS = 60
 
@@ -49,13 +53,20 @@ class KeyRateThrottle(SimpleRateThrottle):
         key = self.get_cache_key(request)
         if key is None:
             return True
+        try:
+            kept = self.cache.get(key)
+        except Exception as error:  # any backend's failure (see the module)
+            return _cache_failed(error)
         allowed, kept, wait = slots_count(
-            self.cache.get(key), now=self.timer(), limit=self.num_requests, duration=self.duration
+            kept, now=self.timer(), limit=self.num_requests, duration=self.duration
         )
         if not allowed:
             _state.wait = wait
             return False
-        self.cache.set(key, kept, self.duration + math.ceil(self.duration / SLOTS))
+        try:
+            self.cache.set(key, kept, self.duration + math.ceil(self.duration / SLOTS))
+        except Exception as error:
+            return _cache_failed(error)
         return True
 
     def wait(self) -> float | None:
@@ -67,6 +78,11 @@ class KeyRateThrottle(SimpleRateThrottle):
         if key is None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": key.pk}
+
+
+def _cache_failed(error: Exception) -> bool:
+    cache_failed(error, counting="API rate limit")
+    return True
 
 
 def slots_count(

@@ -145,6 +145,22 @@ def test_the_limits_can_be_set(settings, db):
     assert rate_limit_hit("find_plan", "192.0.2.2") is not None
 
 
+def test_a_failing_cache_lets_the_form_through_and_says_so(settings, db, monkeypatch, caplog):
+    """The shared cache's server is gone: the honeypot and the fill time still guard the
+    form; the count is left out, with a warning that names no server."""
+
+    def gone(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to cache.internal:6379")
+
+    settings.GEMCARE_CUSTOMER_RATE_LIMITS = {"find_plan": (1, 60)}
+    monkeypatch.setattr(cache, "add", gone)
+    with caplog.at_level("WARNING", logger="gemcare.cache"):
+        assert rate_limit_hit("find_plan", "192.0.2.3") is None
+        assert rate_limit_hit("find_plan", "192.0.2.3") is None
+    words = [record.getMessage() for record in caplog.records if record.name == "gemcare.cache"]
+    assert len(words) == 2 and "ConnectionError" in words[0] and "cache.internal" not in words[0]
+
+
 def test_every_public_form_carries_the_protection(
     client, presets, django_capture_on_commit_callbacks
 ):

@@ -5,8 +5,9 @@ before its input is even read (`public_form_check`):
 
 - a rate limit per client address and form: a fixed window counted in Django's cache,
   as the partner API's throttle counts (`api.throttling`; several processes share one
-  count only if CACHES names a shared cache). django-ratelimit would do the same, but its
-  last release declares Django 4.2 at most, and the counter is a dozen lines;
+  count only if CACHE_URL names a shared cache, and a cache that fails lets the form
+  through). django-ratelimit would do the same, but its last release declares Django 4.2
+  at most, and the counter is a dozen lines;
 - a honeypot: an input people never see (hidden from sight and from screen readers, out of
   the tab order) that form-filling robots fill in;
 - a minimum fill time: the page signs the moment it was drawn into the form
@@ -30,6 +31,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from gemcare.common.caching import cache_failed
 
 HONEYPOT_FIELD = "website"
 STARTED_FIELD = "form_started"
@@ -82,17 +85,24 @@ def rate_limit_hit(name: str, ident: str, *, now: float | None = None) -> int | 
     window = int(now // limit.seconds)
     digest = hashlib.sha256(ident.encode()).hexdigest()[:32]  # no address kept as it is
     key = f"gemcare:customer:rate:{name}:{digest}:{window}"
-    if cache.add(key, 1, timeout=limit.seconds):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.add(key, 1, timeout=limit.seconds)
-            count = 1
+    try:
+        count = _counted(key, limit.seconds)
+    except Exception as error:  # any backend's failure (gemcare.common.caching)
+        cache_failed(error, counting="public form rate limit")
+        return None
     if count <= limit.requests:
         return None
     return max(1, int((window + 1) * limit.seconds - now))
+
+
+def _counted(key: str, seconds: int) -> int:
+    if cache.add(key, 1, timeout=seconds):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, timeout=seconds)
+        return 1
 
 
 def form_started(*, at: float | None = None) -> str:
