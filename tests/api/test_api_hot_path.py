@@ -9,6 +9,7 @@
 """
 
 import json
+from collections import Counter
 
 import pytest
 from api_support import ApiClient, key_make
@@ -194,3 +195,54 @@ def test_a_sale_commits_once_with_its_key(committed_presets):
     assert json.loads(json.dumps(IdempotencyKey.objects.get(key="another").response_body)) == (
         refused.json()
     )
+
+
+@pytest.fixture
+def presets_here(db):
+    """The presets for this test alone: the module's transactional test rules out the
+    presets kept for a whole module (inside a transaction that test could not commit)."""
+    from gemcare.catalog.services import presets_load
+
+    presets_load(caller=Caller.system("presets"))
+
+
+def test_the_sales_long_statement_is_converted_once(presets_here, api, store, monkeypatch):
+    """psycopg keeps its placeholder conversion only for statements under 4 KB and 50
+    parameters; the sale's one statement has more, and must still be converted once per
+    process, not per sale (gemcare.common.statements)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("psycopg's conversion: PostgreSQL only")
+    from psycopg import _queries
+
+    converted_afresh = []
+    uncached = _queries._query2pg_nocache
+
+    def counted(query, encoding):
+        converted_afresh.append(query)
+        return uncached(query, encoding)
+
+    monkeypatch.setattr(_queries, "_query2pg_nocache", counted)
+    for line in (1, 2, 3):
+        body = {**SALE, "store": store.code, "receipt_line": line}
+        response = api.post("/contracts", body, **{"Idempotency-Key": f"long-{line}"})
+        assert response.status_code == 201, response.content
+    again = [query[:60] for query, times in Counter(converted_afresh).items() if times > 1]
+    assert not again, f"converted on every sale: {again}"
+
+
+def test_a_sale_is_four_statements_on_postgresql(presets_here, api, store):
+    """The key; the Idempotency-Key's claim with the store, the catalog's signature and the
+    webhook subscriptions read in its round trip; the sale's rows; the kept answer."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the round trips read together are PostgreSQL's")
+    # The first request of a key records when it was used (then at most once a minute).
+    assert api.get("/products").status_code == 200
+    body = {**SALE, "store": store.code}
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("/contracts", body, **{"Idempotency-Key": "four"})
+    assert response.status_code == 201, response.content
+    # The test runs in a transaction: the sale's own is a savepoint in it.
+    queries = [q for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    statements = [query["sql"].split(" ", 1)[0] for query in queries]
+    assert statements == ["SELECT", "SELECT", "WITH", "INSERT"], statements
+    assert "LATERAL" in queries[1]["sql"] and "advisory" in queries[1]["sql"]

@@ -6,7 +6,7 @@ got. The kept answer names the records it made, never a holder's details.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated
 
 from django.http import HttpRequest, JsonResponse
@@ -22,6 +22,7 @@ from gemcare.common.idempotency import (
     idempotent_call,
     request_fingerprint,
 )
+from gemcare.common.statements import BoundRead
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -53,11 +54,13 @@ def idempotent_response(
     work: Callable[[], StoredResponse],
     *,
     required: bool = False,
+    reads: Sequence[BoundRead | None] = (),
 ) -> JsonResponse:
     """Run `work` once per Idempotency-Key (`key`, the header's value) of the caller's
     retailer and mode, replaying the first answer on a retry with `Idempotent-Replayed:
     true`. Without a key, a `required` endpoint answers `idempotency_key_required`; another
-    runs the work as it is."""
+    runs the work as it is. `reads`: reads the work will make, made with the key's claim in
+    one round trip (`gemcare.common.statements.reads_together`); None stands for no read."""
     if key is None and not required:
         answer, replayed = answer_of(request, work), False
     else:
@@ -67,6 +70,7 @@ def idempotent_response(
             key=idempotency_key_checked(key),
             fingerprint=request_fingerprint(request.method, request.path, request.body),
             respond=lambda: answer_of(request, work),
+            reads=[read for read in reads if read is not None],
         )
     response = JsonResponse(answer.body, status=answer.status)
     for name, value in answer.headers.items():

@@ -22,7 +22,7 @@ from gemcare.catalog.models import (
     PlanProductVersion,
 )
 from gemcare.common.errors import InvalidInput, NotFound, translate_rule_errors
-from gemcare.common.statements import CompiledRead, column, table
+from gemcare.common.statements import BoundRead, CompiledRead, column, table
 from gemcare.rules.insurance import InsuranceRating, insurance_rating_from_definition
 from gemcare.rules.products import PlanTerms, plan_terms_from_definition
 
@@ -187,6 +187,11 @@ def _signature_sql(connection) -> str:
 
 # Read as the database gives them: the signature is only compared with itself.
 _SIGNATURE = CompiledRead(_signature_sql, [None, None, None])
+
+
+def catalog_signature_read() -> BoundRead:
+    """The read of the catalog's signature that `on_sale` makes (for `reads_together`)."""
+    return _SIGNATURE.bound([PUBLISHED])
 
 
 def _catalog_signature() -> tuple:

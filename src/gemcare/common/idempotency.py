@@ -39,7 +39,7 @@ over.
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,11 +51,13 @@ from django.utils import timezone
 from gemcare.common.errors import ErrorCode, InvalidInput, Refused
 from gemcare.common.models import IdempotencyKey
 from gemcare.common.statements import (
+    BoundRead,
     CompiledInsert,
     CompiledRead,
     column,
     constraint_broken,
     model_fields,
+    reads_together,
     table,
 )
 
@@ -137,9 +139,11 @@ def idempotent_call(
     key: str,
     fingerprint: str,
     respond: Callable[[], StoredResponse],
+    reads: Sequence[BoundRead] = (),
 ) -> tuple[StoredResponse, bool]:
     """Answer a request once per key: `respond()` does the work and returns its answer
-    (refusals included, as the caller maps them). Returns (answer, replayed).
+    (refusals included, as the caller maps them). Returns (answer, replayed). `reads`, the
+    reads the work will make, are made with the claim, in its round trip (`reads_together`).
 
     Raises `idempotency_key_reused` (422) or `idempotency_in_flight` (409). Called outside
     any transaction (the API's requests are not atomic): inside one, the recorded answer
@@ -151,7 +155,8 @@ def idempotent_call(
     # the next one reads what was recorded.
     for _ in range(4):
         try:
-            with transaction.atomic():
+            claim = _CLAIM.bound(_claim_params(scope, fingerprint))
+            with transaction.atomic(), reads_together([claim, *reads]):
                 claimed = _claim(scope, fingerprint)
                 if isinstance(claimed, StoredResponse):
                     return claimed, True
@@ -287,12 +292,14 @@ class _Claimed:
 _HELD = object()  # another transaction holds the key
 
 
+def _claim_params(scope: KeyScope, fingerprint: str) -> tuple:
+    return (*scope.lock_ids(fingerprint), scope.retailer_id, scope.is_test, scope.key)
+
+
 def _claim(scope: KeyScope, fingerprint: str) -> StoredResponse | _Claimed | object:
     """Claim the key for this transaction; or the answer to replay; or `_HELD`. Refuses
     another request's key (422) and a row still in flight (409)."""
-    locked, *values = _CLAIM.fetchone(
-        [*scope.lock_ids(fingerprint), scope.retailer_id, scope.is_test, scope.key]
-    )
+    locked, *values = _CLAIM.fetchone(_claim_params(scope, fingerprint))
     holds_key = locked is not None
     now = timezone.now()
     existing = None

@@ -16,12 +16,36 @@ its holder, history and audit entries (docs/decisions/0007-compiled-rows-on-hot-
 0021-api-hot-path.md).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.db import IntegrityError, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import fields as plain
 from django.utils import timezone
+
+# psycopg turns a statement's %s placeholders into $1, $2… with a regular expression, and
+# keeps the result only for statements under 4 KB and 50 parameters. The sale's one statement
+# has about 80 parameters, so every sale converted it afresh (about 0.2 ms of the worker's CPU, a
+# tenth of the sale's own). The limits are psycopg's module constants: raised here, for the
+# statements built in this module, which repeat verbatim; a psycopg without them is left as
+# it is (docs/decisions/0021-api-hot-path.md).
+STATEMENT_CACHE_LIMITS = {"MAX_CACHED_STATEMENT_LENGTH": 16_384, "MAX_CACHED_STATEMENT_PARAMS": 256}
+
+
+def psycopg_statement_cache_widen() -> None:
+    try:
+        from psycopg import _queries
+    except ImportError:
+        return
+    for name, limit in STATEMENT_CACHE_LIMITS.items():
+        if isinstance(getattr(_queries, name, None), int):
+            setattr(_queries, name, max(limit, getattr(_queries, name)))
+
+
+psycopg_statement_cache_widen()
 
 SqlOf = Callable[[BaseDatabaseWrapper], str]
 """Writes the statement for a connection (its vendor, its `ops.quote_name`); `%s` marks each
@@ -48,12 +72,19 @@ class CompiledRead:
         """Every row, its values converted."""
         return self._fetch(params, one=False)
 
+    def bound(self, params: Sequence[object], *, one: bool = True) -> "BoundRead":
+        """This read with its parameters, for `reads_together`: what `fetchone(params)`
+        (`one`) or `fetchall(params)` will ask for."""
+        return BoundRead(self, tuple(params), one)
+
     def _fetch(self, params: Sequence[object], *, one: bool) -> list[list]:
         connection = connections[self.using]
         sql, converters = self._statement(connection)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = [cursor.fetchone()] if one else cursor.fetchall()
+        rows = _primed_take(self, connection, params, one)
+        if rows is None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = [cursor.fetchone()] if one else cursor.fetchall()
         converted = []
         for row in rows:
             if row is None:
@@ -85,6 +116,84 @@ class CompiledRead:
             sql = self.sql_of(connection)
             compiled = self._compiled[connection.vendor] = (sql, converters)
         return compiled
+
+
+@dataclass(frozen=True, slots=True)
+class BoundRead:
+    read: CompiledRead
+    params: tuple
+    one: bool
+
+
+_primed: ContextVar[dict | None] = ContextVar("gemcare_reads_primed", default=None)
+
+
+@contextmanager
+def reads_together(reads: Sequence[BoundRead]) -> Iterator[None]:
+    """Make `reads` in one round trip, where they would each have made their own: inside
+    the block, each read's `fetchone`/`fetchall` with those parameters answers, once, with
+    what the one statement read, and makes no query. A hot path whose reads are known at its
+    start (the sale's idempotency claim, its store, the catalog's signature, the webhook
+    subscriptions) pays one round trip for them instead of one each.
+
+    On PostgreSQL each read is a `LATERAL` subquery of one SELECT: a single-row read keeps its
+    first row (with a marker telling "no row" from a row of NULLs), a read of several rows
+    comes back as one array per column. The reads run in the order given, as they would one
+    after the other, in the caller's transaction (so a lock one takes is that transaction's).
+    Elsewhere (SQLite, in the process) there is no round trip to save: nothing is read ahead,
+    and each read runs when it is asked for."""
+    primed = _primed.get()
+    mine: dict = {}
+    if reads:
+        connection = connections[reads[0].read.using]
+        if connection.vendor == "postgresql":
+            mine = _read_together(connection, reads)
+    token = _primed.set({**(primed or {}), **mine})
+    try:
+        yield
+    finally:
+        _primed.reset(token)
+
+
+def _primed_take(read: CompiledRead, connection, params: Sequence[object], one: bool):
+    primed = _primed.get()
+    if not primed:
+        return None
+    return primed.pop((id(read), connection.alias, tuple(params), one), None)
+
+
+def _read_together(connection, reads: Sequence[BoundRead]) -> dict:
+    parts, params, widths = [], [], []
+    for number, bound in enumerate(reads):
+        sql, _ = bound.read._statement(connection)
+        width = len(bound.read.fields)
+        names = [f"c{index}" for index in range(width)]
+        aliased = f"({sql}) q{number}({', '.join(names)})"
+        if bound.one:
+            columns = ", ".join(f"q{number}.{name}" for name in names)
+            inner = f"SELECT true, {columns} FROM {aliased} LIMIT 1"
+        else:
+            columns = ", ".join(f"array_agg(q{number}.{name})" for name in names)
+            inner = f"SELECT count(*), {columns} FROM {aliased}"
+        parts.append(f"LEFT JOIN LATERAL ({inner}) r{number} ON true")
+        params.extend(bound.params)
+        widths.append(width)
+    sql = f"SELECT * FROM (SELECT 1) together {' '.join(parts)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    primed, start = {}, 1  # the first column is the 1 of `together`
+    for bound, width in zip(reads, widths, strict=True):
+        marker, values = row[start], row[start + 1 : start + 1 + width]
+        start += 1 + width
+        if bound.one:
+            rows = [tuple(values)] if marker else []
+        else:
+            # One aggregation reads the rows once: every column's array in the same order.
+            rows = list(zip(*values, strict=True)) if marker else []
+        key = (id(bound.read), connection.alias, bound.params, bound.one)
+        primed[key] = rows
+    return primed
 
 
 def model_fields(model: type[models.Model], *names: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from gemcare.claims.models import AWAITING_REVIEW
 from gemcare.common.audit import audit_record
 from gemcare.common.callers import Caller, caller_required
 from gemcare.common.errors import InvalidInput, Refused
-from gemcare.common.statements import CompiledRead, column, table
+from gemcare.common.statements import BoundRead, CompiledRead, column, table
 from gemcare.partners.models import Retailer
 from gemcare.webhooks.addresses import AddressRefused, url_addresses
 from gemcare.webhooks.errors import WebhookError
@@ -71,6 +71,11 @@ _ACTIVE_ENDPOINTS = CompiledRead(
     _subscribed_sql,
     [WebhookEndpoint._meta.get_field(name) for name in ("id", "retailer", "events", "is_test")],
 )
+
+
+def subscriptions_read(retailer_id: int) -> BoundRead:
+    """The read of a retailer's endpoints that every event makes (for `reads_together`)."""
+    return _ACTIVE_ENDPOINTS.bound([retailer_id], one=False)
 
 
 def _subscribed(retailer_id: int, event: str) -> list[Subscriber]:

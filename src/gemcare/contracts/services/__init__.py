@@ -26,7 +26,12 @@ from gemcare.contracts.services.changes import (
     contract_transfer,
     refund_payment_record,
 )
-from gemcare.contracts.services.sales import contract_quote, contract_sell, sale_store_get
+from gemcare.contracts.services.sales import (
+    contract_quote,
+    contract_sell,
+    sale_store_get,
+    sale_store_read,
+)
 
 __all__ = [
     "NO_LONGER_ACTIVE",
@@ -43,4 +48,5 @@ __all__ = [
     "new_number",
     "refund_payment_record",
     "sale_store_get",
+    "sale_store_read",
 ]

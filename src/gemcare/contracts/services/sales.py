@@ -19,6 +19,7 @@ from gemcare.common.errors import (
 )
 from gemcare.common.idempotency import in_idempotent_work
 from gemcare.common.statements import (
+    BoundRead,
     CompiledInsert,
     CompiledRead,
     InsertChain,
@@ -82,18 +83,26 @@ def sale_store_get(*, caller: Caller, code: object) -> Store:
     caller = caller_required(caller)
     if not caller.is_retailer:
         return store_for_sale(caller=caller, code=code)
-    if not isinstance(code, str):
+    read = sale_store_read(caller=caller, code=code)
+    if read is None:
         raise NotFound("store", code)
-    if caller.store_id is None:
-        values = _STORE_OF_RETAILER.fetchone([code, caller.retailer_id])
-    else:
-        values = _STORE_OF_KEY.fetchone([code, caller.retailer_id, caller.store_id])
+    values = read.read.fetchone(read.params)
     if values is None:
         raise NotFound("store", code)
     split = len(_STORE_COLUMNS)
     store = Store.from_db(_STORE_OF_KEY.using, None, values[:split])
     store.retailer = Retailer.from_db(_STORE_OF_KEY.using, None, values[split:])
     return store
+
+
+def sale_store_read(*, caller: Caller, code: object) -> BoundRead | None:
+    """The read `sale_store_get` makes for a retailer's caller (for `reads_together`);
+    None when it makes none (a code that is not text is not found without a query)."""
+    if not caller.is_retailer or not isinstance(code, str):
+        return None
+    if caller.store_id is None:
+        return _STORE_OF_RETAILER.bound([code, caller.retailer_id])
+    return _STORE_OF_KEY.bound([code, caller.retailer_id, caller.store_id])
 
 
 _STORE_COLUMNS = [field for field in Store._meta.concrete_fields]
