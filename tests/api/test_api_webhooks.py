@@ -9,6 +9,7 @@ import pytest
 from api_support import ApiClient, key_make
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from factories import snapshot
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -26,6 +27,7 @@ from gemcare.webhooks.models import (
     WebhookEndpoint,
 )
 from gemcare.webhooks.services import webhook_emit
+from gemcare.webhooks.tasks import LEASE, attempt_record, delivery_claim
 
 pytestmark = pytest.mark.usefixtures("presets_once")
 
@@ -630,6 +632,49 @@ def test_replay_to_a_disabled_endpoint_is_409_and_changes_nothing(
     assert callbacks == []
     assert (counts(), snapshot(delivery), len(receiver.received)) == (before, row, sent)
     assert snapshot(delivery)["status"] == PENDING
+
+
+def test_replay_while_an_attempt_is_being_sent_is_409_and_changes_nothing(
+    api, receiver, django_capture_on_commit_callbacks
+):
+    """A worker has taken the delivery and is sending it: a replay now would make the
+    receiver get two at once. Once that attempt is in the log, the replay goes through."""
+    receiver.script = [500]
+    endpoint = register(api, receiver)
+    delivery = emit(endpoint["id"], django_capture_on_commit_callbacks)
+    now = timezone.now()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=now)
+    assert delivery_claim(delivery.pk, now=now) is not None  # the worker's, mid-send
+    before, row, sent = counts(), snapshot(delivery), len(receiver.received)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = api.post(f"/webhooks/deliveries/{delivery.webhook_id}/replay")
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "webhook_delivery_in_flight" and "log" in error["message"]
+    assert callbacks == []
+    assert (counts(), snapshot(delivery), len(receiver.received)) == (before, row, sent)
+
+    attempt_record(delivery.pk, at=now, response_status=200, response_ms=5, error="")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(f"/webhooks/deliveries/{delivery.webhook_id}/replay").status_code == 202
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.attempting_until) == (DELIVERED, 3, None)
+
+
+def test_replay_of_an_attempt_given_up_for_lost_goes_through(
+    api, receiver, django_capture_on_commit_callbacks
+):
+    """The worker sending it died: once its lease is over, a replay sends again."""
+    receiver.script = [500]
+    endpoint = register(api, receiver)
+    delivery = emit(endpoint["id"], django_capture_on_commit_callbacks)
+    long_ago = timezone.now() - LEASE - dt.timedelta(seconds=1)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=long_ago)
+    assert delivery_claim(delivery.pk, now=long_ago) is not None  # and never recorded
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(f"/webhooks/deliveries/{delivery.webhook_id}/replay").status_code == 202
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DELIVERED, 2)
 
 
 # --- the document -------------------------------------------------------------------------

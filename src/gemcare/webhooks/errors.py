@@ -18,6 +18,11 @@ class WebhookError(ErrorCode):
         "Webhook endpoints are managed by the retailer as a whole, not by one store.",
     )
     ENDPOINT_DISABLED = "webhook_endpoint_disabled", "The webhook endpoint is disabled."
+    DELIVERY_IN_FLIGHT = (
+        "webhook_delivery_in_flight",
+        "An attempt of this delivery is being made now; replay it once that attempt is in "
+        "the delivery's log (within two minutes).",
+    )
 
 
 class WebhooksNotAllowed(Refused):

@@ -62,6 +62,9 @@ class WebhookDelivery(models.Model):
     # When the next attempt is due; while an attempt is under way, when it is given up for
     # lost (a worker that died mid-delivery). Empty once delivered or failed.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # While a worker sends an attempt: when that attempt is given up for lost. Empty between
+    # attempts, so a replay knows not to send alongside one under way.
+    attempting_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "webhook deliveries"

@@ -326,12 +326,15 @@ def delivery_replay(
     *, caller: Caller, webhook_id: str, is_test: bool | None = None
 ) -> WebhookDelivery:
     """Send a delivery again now, under the same webhook-id: one more attempt, whatever
-    became of the earlier ones."""
+    became of the earlier ones; refused while an attempt is being sent (the receiver would
+    get two at once), unless that attempt has outlived its lease (its worker died)."""
     _manager_check(caller)
     delivery = delivery_get(caller=caller, webhook_id=webhook_id, is_test=is_test, for_update=True)
     if not delivery.endpoint.is_active:
         raise Refused(WebhookError.ENDPOINT_DISABLED, WebhookError.ENDPOINT_DISABLED.words)
     now = timezone.now()
+    if delivery.attempting_until is not None and delivery.attempting_until > now:
+        raise Refused(WebhookError.DELIVERY_IN_FLIGHT, WebhookError.DELIVERY_IN_FLIGHT.words)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status=PENDING, next_attempt_at=now)
     delivery.status, delivery.next_attempt_at = PENDING, now
     audit_record(

@@ -133,7 +133,9 @@ def delivery_claim(delivery_id: int, *, now: dt.datetime) -> WebhookDelivery | N
                 status=FAILED, next_attempt_at=None
             )
             return None
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=now + LEASE)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            next_attempt_at=now + LEASE, attempting_until=now + LEASE
+        )
         return delivery
 
 
@@ -178,7 +180,7 @@ def attempt_record(
         if delay is not None:
             next_attempt_at = at + delay
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status=status, attempts=attempts, next_attempt_at=next_attempt_at
+        status=status, attempts=attempts, next_attempt_at=next_attempt_at, attempting_until=None
     )
     if next_attempt_at is not None:
         transaction.on_commit(lambda: retry_enqueue(delivery.pk, next_attempt_at), robust=True)

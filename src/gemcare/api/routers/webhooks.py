@@ -188,7 +188,7 @@ def webhooks_deliveries_get(request: HttpRequest, webhook_id: str):
         {
             **NOT_ALLOWED,
             404: ["webhook_delivery_not_found"],
-            409: ["webhook_endpoint_disabled"],
+            409: ["webhook_endpoint_disabled", "webhook_delivery_in_flight"],
         },
     ),
 )
@@ -196,7 +196,7 @@ def webhooks_deliveries_replay(request: HttpRequest, webhook_id: str):
     """Queue one more attempt now, under the same `webhook-id`, whatever became of the
     earlier ones (delivered, pending or failed); the answer shows the delivery as queued,
     and its log shows the new attempt once it is made. Refused (409) once the endpoint is
-    disabled."""
+    disabled, and while an attempt is being sent (retry once it is in the log)."""
     auth = require_scope(request, ApiKey.WEBHOOKS)
     delivery_replay(caller=auth.caller, webhook_id=webhook_id, is_test=auth.is_test)
     delivery = delivery_detail(caller=auth.caller, webhook_id=webhook_id, is_test=auth.is_test)
