@@ -56,6 +56,7 @@ from gemcare.common.statements import (
     CompiledRead,
     column,
     constraint_broken,
+    insert_committing,
     model_fields,
     reads_together,
     table,
@@ -156,6 +157,7 @@ def idempotent_call(
     for _ in range(4):
         try:
             claim = _CLAIM.bound(_claim_params(scope, fingerprint))
+            # The claim carries the work's reads; the kept answer goes with the COMMIT.
             with transaction.atomic(), reads_together([claim, *reads]):
                 claimed = _claim(scope, fingerprint)
                 if isinstance(claimed, StoredResponse):
@@ -376,7 +378,9 @@ def _record(scope: KeyScope, fingerprint: str, claimed: _Claimed, response: Stor
             claimed_at=now,
             **answer,
         )
-        _KEYS.insert([row])
+        # The last write of the answer's transaction: sent with its COMMIT where that saves
+        # a round trip. A request that recorded the key first breaks its unique key here.
+        insert_committing(_KEYS, [row])
         return
     # Rare: the row is replaced only if it is still as it was read.
     row = IdempotencyKey.objects.filter(pk=claimed.row.pk)

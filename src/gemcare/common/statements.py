@@ -196,6 +196,38 @@ def _read_together(connection, reads: Sequence[BoundRead]) -> dict:
     return primed
 
 
+def insert_committing(insert: "CompiledInsert", rows: Sequence[Sequence[object]]) -> bool:
+    """The last write of a transaction and its COMMIT in one message, where that saves a
+    round trip: on PostgreSQL, in the outermost transaction (`transaction.atomic()` with none
+    around it) not already marked for rollback, the INSERT and the COMMIT go as one query
+    (psycopg's client-side binding, the simple protocol, which takes several statements);
+    the transaction's own commit then finds it done and runs its on-commit hooks as usual.
+    An error of either (a unique key broken) is raised here, as Django's IntegrityError, and
+    the transaction rolls back as after any failed statement. Returns whether it committed;
+    elsewhere (SQLite, a transaction inside another) it inserts only, and the transaction
+    commits when it ends. Nothing may be written after it in the transaction."""
+    if not rows:
+        return False
+    connection = connections[insert.using]
+    outermost = len(connection.atomic_blocks) == 1 and not connection.savepoint_ids
+    if connection.vendor != "postgresql" or not outermost or connection.needs_rollback:
+        insert.insert(rows, ids=False)
+        return False
+    from django.db.backends.postgresql.base import Cursor  # client-side binding
+
+    raw = Cursor(connection.connection)
+    # Django's own wrapper: its errors, its query log and execute wrappers, as any cursor's.
+    if connection.queries_logged:
+        cursor = connection.make_debug_cursor(raw)
+    else:
+        cursor = connection.make_cursor(raw)
+    with cursor:
+        cursor.execute(
+            insert._sql(connection, len(rows)) + "; COMMIT", insert._params(rows, connection)
+        )
+    return True
+
+
 def model_fields(model: type[models.Model], *names: str) -> tuple[str, ...]:
     """Attribute names in the model's field order: the order `Model.from_db` takes values
     in when only some are read."""
@@ -283,15 +315,15 @@ class CompiledInsert:
         ]
         self._statements: dict[tuple[str, int], str] = {}
 
-    def insert(self, rows: Sequence[Sequence[object]]) -> list[int]:
+    def insert(self, rows: Sequence[Sequence[object]], *, ids: bool = True) -> list[int]:
         """Insert rows of values (in the order of the names), in one statement; their ids,
-        in order."""
+        in order. With `ids=False` nothing is read back: an empty list."""
         if not rows:
             return []
         connection = connections[self.using]
         with connection.cursor() as cursor:
             cursor.execute(self._sql(connection, len(rows)), self._params(rows, connection))
-            return [key for (key,) in cursor.fetchall()]
+            return [key for (key,) in cursor.fetchall()] if ids else []
 
     def insert_instance(self, **given: object) -> models.Model:
         """One row from named values (by attribute name), the others their field's default
