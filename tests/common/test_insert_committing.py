@@ -7,8 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from factories import retailer_make
+from idempotency_support import first_claim_sees_nothing
 
-from gemcare.common import idempotency
 from gemcare.common.idempotency import StoredResponse, idempotent_call
 from gemcare.common.models import IdempotencyKey
 from gemcare.common.statements import CompiledInsert, insert_committing
@@ -123,14 +123,7 @@ def test_a_request_that_lost_the_race_replays_the_winner_when_it_commits(monkeyp
     }
     winner = StoredResponse(201, {"number": "C-WON"})
     assert idempotent_call(**call, respond=lambda: winner) == (winner, False)
-    real_claim = idempotency._claim
-    rounds: list = []
-
-    def saw_nothing_the_first_time(scope, fingerprint):
-        rounds.append(1)
-        return idempotency._Claimed() if len(rounds) == 1 else real_claim(scope, fingerprint)
-
-    monkeypatch.setattr(idempotency, "_claim", saw_nothing_the_first_time)
+    rounds = first_claim_sees_nothing(monkeypatch)
 
     def losing_work():
         Retailer.objects.create(code="made-by-the-loser", name="Loser")

@@ -25,6 +25,7 @@ from factories import (
     store_make,
     transfer,
 )
+from idempotency_support import first_claim_sees_nothing
 
 from gemcare.common import idempotency
 from gemcare.common.callers import Caller
@@ -442,14 +443,7 @@ def test_a_request_that_lost_the_race_replays_the_winner(db, monkeypatch):
     retailer = retailer_make()
     winner = StoredResponse(201, {"number": "C-WON"})
     idempotent_call(**call_of(retailer), respond=answered(winner))
-    real_claim = idempotency._claim
-    rounds: list = []
-
-    def saw_nothing_the_first_time(scope, fingerprint):
-        rounds.append(1)
-        return idempotency._Claimed() if len(rounds) == 1 else real_claim(scope, fingerprint)
-
-    monkeypatch.setattr(idempotency, "_claim", saw_nothing_the_first_time)
+    rounds = first_claim_sees_nothing(monkeypatch)
 
     def second_sale():
         Retailer.objects.create(code="made-by-the-loser", name="Loser")
