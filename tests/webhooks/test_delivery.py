@@ -9,6 +9,7 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 from webhook_factories import endpoint_make
 
+from gemcare.common.errors import Refused
 from gemcare.webhooks import tasks
 from gemcare.webhooks.models import DELIVERED, FAILED, PENDING, WebhookDelivery
 from gemcare.webhooks.services import delivery_replay, webhook_emit
@@ -17,6 +18,7 @@ from gemcare.webhooks.tasks import (
     LEASE,
     RETRY_DELAYS,
     SWEEP_GRACE,
+    attempt_record,
     delivery_claim,
     delivery_send,
     retry_delay,
@@ -208,6 +210,60 @@ def test_worker_died_before_recording_sent_again_under_the_same_id(
     # A delivered one is not sent again by a late task or sweep.
     assert delivery_send(delivery.pk) == tasks.SKIPPED
     assert webhook_deliveries_due() == 0
+
+
+def test_an_attempt_that_outlived_its_lease_leaves_the_next_one_in_charge(
+    receiver, django_capture_on_commit_callbacks
+):
+    """The first attempt's worker stalled past its lease; a second attempt was taken
+    meanwhile. The first one's late failure is logged, but neither schedules a retry nor
+    frees the delivery for a replay while the second is being sent; the second decides."""
+    endpoint, caller = endpoint_make(receiver)
+    delivery = emit(endpoint, django_capture_on_commit_callbacks, execute=False)
+    start = timezone.now() - LEASE - dt.timedelta(minutes=1)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=start)
+    assert delivery_claim(delivery.pk, now=start) is not None  # the stalled one
+    later = start + LEASE + dt.timedelta(seconds=30)
+    assert delivery_claim(delivery.pk, now=later) is not None  # its lease over: a second
+    leased = WebhookDelivery.objects.get(pk=delivery.pk)
+
+    status = attempt_record(
+        delivery.pk, at=start, response_status=None, response_ms=10_000, error="timed out"
+    )
+    delivery.refresh_from_db()
+    assert status == PENDING and delivery.attempts == 1
+    assert (delivery.next_attempt_at, delivery.attempting_until) == (
+        leased.next_attempt_at,
+        leased.attempting_until,
+    )
+    with pytest.raises(Refused) as refused:
+        delivery_replay(caller=caller, webhook_id=delivery.webhook_id)
+    assert refused.value.code == "webhook_delivery_in_flight"
+
+    assert attempt_record(delivery.pk, at=later, response_status=200, response_ms=5, error="") == (
+        DELIVERED
+    )
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.attempting_until) == (DELIVERED, 2, None)
+    assert delivery.attempt_log.count() == 2
+
+
+def test_a_late_success_of_a_stalled_attempt_is_kept(receiver, django_capture_on_commit_callbacks):
+    endpoint, _ = endpoint_make(receiver)
+    delivery = emit(endpoint, django_capture_on_commit_callbacks, execute=False)
+    start = timezone.now() - LEASE - dt.timedelta(minutes=1)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=start)
+    delivery_claim(delivery.pk, now=start)
+    later = start + LEASE + dt.timedelta(seconds=30)
+    delivery_claim(delivery.pk, now=later)
+
+    assert attempt_record(delivery.pk, at=start, response_status=200, response_ms=9_000, error="")
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.next_attempt_at) == (DELIVERED, None)
+    # The second attempt, failing, does not undo it.
+    attempt_record(delivery.pk, at=later, response_status=500, response_ms=5, error="HTTP 500")
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.attempting_until) == (DELIVERED, 2, None)
 
 
 def test_replay_sends_again_now_under_the_same_id(receiver, django_capture_on_commit_callbacks):

@@ -170,6 +170,13 @@ def attempt_record(
     )
     attempts = delivery.attempts + 1
     succeeded = response_status is not None and 200 <= response_status < 300
+    lease = delivery.attempting_until
+    if lease is not None and lease > at + LEASE:
+        # This attempt outlived its lease and another is being sent now: it is logged (and a
+        # success kept), and the attempt under way moves the delivery on when it ends.
+        moved = {"status": DELIVERED, "next_attempt_at": None} if succeeded else {}
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=attempts, **moved)
+        return DELIVERED if succeeded else delivery.status
     next_attempt_at = None
     if succeeded or delivery.status == DELIVERED:
         # An attempt that outlived its lease may end after a retry already got through.
