@@ -138,8 +138,9 @@ def reads_together(reads: Sequence[BoundRead]) -> Iterator[None]:
 
     On PostgreSQL each read is a `LATERAL` subquery of one SELECT: a single-row read keeps its
     first row (with a marker telling "no row" from a row of NULLs), a read of several rows
-    comes back as one array per column. The reads run in the order given, as they would one
-    after the other, in the caller's transaction (so a lock one takes is that transaction's).
+    comes back as one array per column (so it may have no array column of its own). The
+    reads run in the order given, as they would one after the other, in the caller's
+    transaction (so a lock one takes is that transaction's).
     Elsewhere (SQLite, in the process) there is no round trip to save: nothing is read ahead,
     and each read runs when it is asked for."""
     primed = _primed.get()
@@ -159,16 +160,25 @@ def _primed_take(read: CompiledRead, connection, params: Sequence[object], one: 
     primed = _primed.get()
     if not primed:
         return None
-    return primed.pop((id(read), connection.alias, tuple(params), one), None)
+    try:
+        return primed.pop((id(read), connection.alias, tuple(params), one), None)
+    except TypeError:  # a parameter that is not hashable (a list): never read ahead
+        return None
 
 
-def _read_together(connection, reads: Sequence[BoundRead]) -> dict:
-    parts, params, widths = [], [], []
+_TOGETHER_SQL: dict[tuple, str] = {}
+
+
+def _together_sql(connection, reads: Sequence[BoundRead]) -> str:
+    shape = (connection.vendor, *((id(bound.read), bound.one) for bound in reads))
+    sql = _TOGETHER_SQL.get(shape)
+    if sql is not None:
+        return sql
+    parts = []
     for number, bound in enumerate(reads):
-        sql, _ = bound.read._statement(connection)
-        width = len(bound.read.fields)
-        names = [f"c{index}" for index in range(width)]
-        aliased = f"({sql}) q{number}({', '.join(names)})"
+        inner_sql, _ = bound.read._statement(connection)
+        names = [f"c{index}" for index in range(len(bound.read.fields))]
+        aliased = f"({inner_sql}) q{number}({', '.join(names)})"
         if bound.one:
             columns = ", ".join(f"q{number}.{name}" for name in names)
             inner = f"SELECT true, {columns} FROM {aliased} LIMIT 1"
@@ -176,14 +186,18 @@ def _read_together(connection, reads: Sequence[BoundRead]) -> dict:
             columns = ", ".join(f"array_agg(q{number}.{name})" for name in names)
             inner = f"SELECT count(*), {columns} FROM {aliased}"
         parts.append(f"LEFT JOIN LATERAL ({inner}) r{number} ON true")
-        params.extend(bound.params)
-        widths.append(width)
-    sql = f"SELECT * FROM (SELECT 1) together {' '.join(parts)}"
+    sql = _TOGETHER_SQL[shape] = f"SELECT * FROM (SELECT 1) together {' '.join(parts)}"
+    return sql
+
+
+def _read_together(connection, reads: Sequence[BoundRead]) -> dict:
+    params = [value for bound in reads for value in bound.params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_together_sql(connection, reads), params)
         row = cursor.fetchone()
     primed, start = {}, 1  # the first column is the 1 of `together`
-    for bound, width in zip(reads, widths, strict=True):
+    for bound in reads:
+        width = len(bound.read.fields)
         marker, values = row[start], row[start + 1 : start + 1 + width]
         start += 1 + width
         if bound.one:
