@@ -7,6 +7,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+import redis.exceptions
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 
@@ -42,7 +43,9 @@ class FailingCache:
     """A cache whose server is gone, as redis-py reports it."""
 
     def get(self, key, default=None):
-        raise ConnectionError("Error 111 connecting to cache.internal:6379 as admin:s3cret")
+        raise redis.exceptions.ConnectionError(
+            "Error 111 connecting to cache.internal:6379 as admin:s3cret"
+        )
 
     set = get
 
@@ -59,6 +62,8 @@ def test_a_failing_cache_lets_requests_through_and_says_so(api, settings, monkey
 
 
 def test_a_failing_write_lets_the_request_through(api, settings, monkeypatch):
+    """A socket timeout on the write (the server too slow)."""
+
     class WriteFails:
         def get(self, key, default=None):
             return default
@@ -69,6 +74,19 @@ def test_a_failing_write_lets_the_request_through(api, settings, monkeypatch):
     settings.GEMCARE_API_RATE = "1/min"
     monkeypatch.setattr(KeyRateThrottle, "cache", WriteFails())
     assert [api.get("/products").status_code for _ in range(2)] == [200, 200]
+
+
+def test_a_bug_in_the_cache_is_not_taken_for_an_outage(api, settings, monkeypatch):
+    """Only a cache's own failures are let through: anything else is still an error."""
+
+    class Broken:
+        def get(self, key, default=None):
+            raise ValueError("cannot unpickle")
+
+    settings.GEMCARE_API_RATE = "1/min"
+    monkeypatch.setattr(KeyRateThrottle, "cache", Broken())
+    with pytest.raises(ValueError):
+        api.get("/products")
 
 
 def redis_cache() -> RedisCache:

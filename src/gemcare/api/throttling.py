@@ -25,7 +25,7 @@ import threading
 from django.conf import settings
 from ninja.throttling import SimpleRateThrottle
 
-from gemcare.common.caching import cache_failed
+from gemcare.common.caching import CACHE_ERRORS, cache_failed
 
 SLOTS = 60
 
@@ -55,7 +55,7 @@ class KeyRateThrottle(SimpleRateThrottle):
             return True
         try:
             kept = self.cache.get(key)
-        except Exception as error:  # any backend's failure (see the module)
+        except CACHE_ERRORS as error:
             return _cache_failed(error)
         allowed, kept, wait = slots_count(
             kept, now=self.timer(), limit=self.num_requests, duration=self.duration
@@ -65,7 +65,7 @@ class KeyRateThrottle(SimpleRateThrottle):
             return False
         try:
             self.cache.set(key, kept, self.duration + math.ceil(self.duration / SLOTS))
-        except Exception as error:
+        except CACHE_ERRORS as error:
             return _cache_failed(error)
         return True
 

@@ -32,7 +32,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from gemcare.common.caching import cache_failed
+from gemcare.common.caching import CACHE_ERRORS, cache_failed
 
 HONEYPOT_FIELD = "website"
 STARTED_FIELD = "form_started"
@@ -87,7 +87,7 @@ def rate_limit_hit(name: str, ident: str, *, now: float | None = None) -> int | 
     key = f"gemcare:customer:rate:{name}:{digest}:{window}"
     try:
         count = _counted(key, limit.seconds)
-    except Exception as error:  # any backend's failure (gemcare.common.caching)
+    except CACHE_ERRORS as error:
         cache_failed(error, counting="public form rate limit")
         return None
     if count <= limit.requests:
