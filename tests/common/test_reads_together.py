@@ -8,10 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from factories import store_make
 
-from gemcare.catalog.selectors import catalog_signature_read
 from gemcare.common.callers import RETAILER, Caller
 from gemcare.common.statements import reads_together
-from gemcare.contracts.services import sale_store_read
+from gemcare.contracts.services import sale_reads, sale_store_read
 from gemcare.webhooks.models import WebhookEndpoint
 from gemcare.webhooks.services import subscriptions_read
 
@@ -38,12 +37,9 @@ def alone(reads) -> list:
     ]
 
 
-def the_reads(store, caller, *, code=None):
-    return [
-        sale_store_read(caller=caller, code=code or store.code),
-        catalog_signature_read(),
-        subscriptions_read(store.retailer_id),
-    ]
+def the_reads(store, caller):
+    """A sale's: its store, the catalog's signature, the retailer's webhook subscriptions."""
+    return sale_reads(caller=caller, store_code=store.code)
 
 
 def test_each_read_answers_as_it_would_alone(shop):

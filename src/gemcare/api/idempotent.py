@@ -54,13 +54,13 @@ def idempotent_response(
     work: Callable[[], StoredResponse],
     *,
     required: bool = False,
-    reads: Sequence[BoundRead | None] = (),
+    reads: Sequence[BoundRead] = (),
 ) -> JsonResponse:
     """Run `work` once per Idempotency-Key (`key`, the header's value) of the caller's
     retailer and mode, replaying the first answer on a retry with `Idempotent-Replayed:
     true`. Without a key, a `required` endpoint answers `idempotency_key_required`; another
     runs the work as it is. `reads`: reads the work will make, made with the key's claim in
-    one round trip (`gemcare.common.statements.reads_together`); None stands for no read."""
+    one round trip (`gemcare.common.statements.reads_together`)."""
     if key is None and not required:
         answer, replayed = answer_of(request, work), False
     else:
@@ -70,7 +70,7 @@ def idempotent_response(
             key=idempotency_key_checked(key),
             fingerprint=request_fingerprint(request.method, request.path, request.body),
             respond=lambda: answer_of(request, work),
-            reads=[read for read in reads if read is not None],
+            reads=reads,
         )
     response = JsonResponse(answer.body, status=answer.status)
     for name, value in answer.headers.items():

@@ -16,14 +16,12 @@ from gemcare.api.models import Quote, QuoteItem
 from gemcare.api.routers.contracts import router
 from gemcare.api.schemas import documented
 from gemcare.api.selectors import quote_price_for
-from gemcare.catalog.selectors import catalog_signature_read
 from gemcare.common.idempotency import HEADER, StoredResponse
 from gemcare.common.schemas import PositiveMoney, invalid, max_length_of, text
 from gemcare.contracts.models import Contract
 from gemcare.contracts.schemas import HolderIn, SaleIn
-from gemcare.contracts.services import contract_sell, sale_store_get, sale_store_read
+from gemcare.contracts.services import contract_sell, sale_reads, sale_store_get
 from gemcare.partners.models import ApiKey, Store
-from gemcare.webhooks.services import subscriptions_read
 
 SALE_EXAMPLE = {
     "store": "main-street",
@@ -196,9 +194,5 @@ def contracts_create(
         )
 
     # What the sale reads, read with the key's claim: one round trip, not four.
-    reads = [
-        sale_store_read(caller=caller, code=sale.store),
-        catalog_signature_read(),
-        subscriptions_read(caller.retailer_id),
-    ]
+    reads = sale_reads(caller=caller, store_code=sale.store)
     return idempotent_response(request, auth, idempotency_key, sell, required=True, reads=reads)

@@ -29,6 +29,7 @@ from gemcare.contracts.services.changes import (
 from gemcare.contracts.services.sales import (
     contract_quote,
     contract_sell,
+    sale_reads,
     sale_store_get,
     sale_store_read,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "event_order_check",
     "new_number",
     "refund_payment_record",
+    "sale_reads",
     "sale_store_get",
     "sale_store_read",
 ]

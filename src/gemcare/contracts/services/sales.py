@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.views.decorators.debug import sensitive_variables
 
 from gemcare.catalog.selectors import (
+    catalog_signature_read,
     plan_on_sale,
     plan_terms_of,
     plan_version_current,
@@ -51,7 +52,7 @@ from gemcare.contracts.services.changes import contract_transfer
 from gemcare.partners.models import Retailer, Store
 from gemcare.rules.dates import add_years
 from gemcare.rules.pricing import Quote, quote_plan, retailer_commission
-from gemcare.webhooks.services import webhook_contract_emit
+from gemcare.webhooks.services import subscriptions_read, webhook_contract_emit
 
 # The sale's rows (docs/decisions/0021-api-hot-path.md).
 CONTRACT_ROWS = CompiledInsert(Contract)
@@ -103,6 +104,15 @@ def sale_store_read(*, caller: Caller, code: object) -> BoundRead | None:
     if caller.store_id is None:
         return _STORE_OF_RETAILER.bound([code, caller.retailer_id])
     return _STORE_OF_KEY.bound([code, caller.retailer_id, caller.store_id])
+
+
+def sale_reads(*, caller: Caller, store_code: object) -> list[BoundRead]:
+    """The reads a sale at that store makes (`sale_store_get`, then `contract_sell`: the
+    catalog's signature and the retailer's webhook subscriptions), for a caller that can
+    make them in one round trip with its own (`reads_together`)."""
+    store = sale_store_read(caller=caller, code=store_code)
+    reads = [catalog_signature_read(), subscriptions_read(caller.retailer_id)]
+    return [store, *reads] if store is not None else reads
 
 
 _STORE_COLUMNS = [field for field in Store._meta.concrete_fields]
