@@ -11,7 +11,8 @@ from idempotency_support import first_claim_sees_nothing
 
 from gemcare.common.idempotency import StoredResponse, idempotent_call
 from gemcare.common.models import IdempotencyKey
-from gemcare.common.statements import CompiledInsert, insert_committing
+from gemcare.common.round_trips import insert_committing
+from gemcare.common.statements import CompiledInsert
 from gemcare.partners.models import Retailer
 
 ON_POSTGRES = connection.vendor == "postgresql"

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from factories import store_make
 
 from gemcare.common.callers import RETAILER, Caller
-from gemcare.common.statements import reads_together
+from gemcare.common.round_trips import reads_together
 from gemcare.contracts.services import sale_reads, sale_store_read
 from gemcare.webhooks.models import WebhookEndpoint
 from gemcare.webhooks.services import subscriptions_read

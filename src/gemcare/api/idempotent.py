@@ -60,7 +60,7 @@ def idempotent_response(
     retailer and mode, replaying the first answer on a retry with `Idempotent-Replayed:
     true`. Without a key, a `required` endpoint answers `idempotency_key_required`; another
     runs the work as it is. `reads`: reads the work will make, made with the key's claim in
-    one round trip (`gemcare.common.statements.reads_together`)."""
+    one round trip (`gemcare.common.round_trips.reads_together`)."""
     if key is None and not required:
         answer, replayed = answer_of(request, work), False
     else:

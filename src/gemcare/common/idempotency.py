@@ -50,15 +50,14 @@ from django.utils import timezone
 
 from gemcare.common.errors import ErrorCode, InvalidInput, Refused
 from gemcare.common.models import IdempotencyKey
+from gemcare.common.round_trips import insert_committing, reads_together
 from gemcare.common.statements import (
     BoundRead,
     CompiledInsert,
     CompiledRead,
     column,
     constraint_broken,
-    insert_committing,
     model_fields,
-    reads_together,
     table,
 )
 
