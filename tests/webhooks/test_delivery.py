@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from factories import snapshot
 from standardwebhooks.webhooks import Webhook
 from webhook_factories import endpoint_make
 
@@ -236,9 +237,11 @@ def test_an_attempt_that_outlived_its_lease_leaves_the_next_one_in_charge(
         leased.next_attempt_at,
         leased.attempting_until,
     )
+    before = snapshot(delivery)
     with pytest.raises(Refused) as refused:
         delivery_replay(caller=caller, webhook_id=delivery.webhook_id)
     assert refused.value.code == "webhook_delivery_in_flight"
+    assert snapshot(delivery) == before
 
     assert attempt_record(delivery.pk, at=later, response_status=200, response_ms=5, error="") == (
         DELIVERED
